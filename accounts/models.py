@@ -1,0 +1,144 @@
+"""People, partner agencies, teams and job roles.
+
+Personal data is kept minimal: a name to put on a certificate, an email to sign in with, and the
+agency, team and job role that reports group by. ``pseudonym`` is the stable random id that xAPI
+statements sent outside the platform use instead of an email.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Sector(models.TextChoices):
+    POLICE = "police", "Police"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    RESIDENTIAL_CARE = "residential_care", "Residential care provider"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    sector = models.CharField(max_length=40, choices=Sector.choices)
+    local_authority_area = models.CharField(max_length=120, blank=True)
+    requires_approval = models.BooleanField(
+        default=False, help_text="New members wait for an agency lead to approve them."
+    )
+    headcount = models.PositiveIntegerField(
+        default=0, help_text="Declared number of practitioners: the denominator of coverage."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyDomain(models.Model):
+    """An email domain whose owners belong to an agency (pre-selects it at registration)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=190)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(Lower("domain"), name="accounts_agencydomain_unique_domain")
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class Team(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="accounts_team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.name})"
+
+
+class JobRole(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    sectors = models.JSONField(
+        default=list, blank=True, help_text="Sectors where this role is found; empty means any."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for agency approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Not approved"
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("email address", unique=True)
+    pseudonym = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    job_role = models.ForeignKey(
+        JobRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    membership_status = models.CharField(
+        max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPROVED
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email

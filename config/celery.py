@@ -1,0 +1,22 @@
+"""The Celery application. Beat schedules are defined here, in code."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab  # noqa: F401  (used by schedules added below)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Each app adds its periodic tasks here, named "<app>.<task>".
+}
+
+
+@app.task(name="config.ping")
+def ping() -> str:
+    """Return "pong"; the CI smoke test and /health/ use it to prove a worker is running."""
+    return "pong"

@@ -1,0 +1,43 @@
+"""Writes for courses. ``learning_event_record`` is the single entry point for learning events."""
+
+import uuid
+from datetime import datetime
+
+from django.db import transaction
+
+from courses.models import EventKind, LearningEvent
+
+
+@transaction.atomic
+def learning_event_record(
+    *,
+    user,
+    kind: EventKind,
+    activity: str,
+    registration: uuid.UUID | None = None,
+    course=None,
+    module=None,
+    result: dict | None = None,
+    extra: dict | None = None,
+    occurred_at: datetime | None = None,
+) -> LearningEvent:
+    """Record one learning event; not idempotent (each call is a new event).
+
+    Every learning action in courses and scenarios goes through here, so the tracking app can
+    turn each into an xAPI statement in the same transaction.
+    """
+    event = LearningEvent(
+        user=user,
+        kind=EventKind(kind),
+        activity=activity,
+        registration=registration,
+        course=course,
+        module=module,
+        result=result or {},
+        extra=extra or {},
+    )
+    if occurred_at is not None:
+        event.occurred_at = occurred_at
+    event.full_clean(exclude=["course", "module"])
+    event.save()
+    return event
