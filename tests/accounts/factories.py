@@ -1,0 +1,66 @@
+import factory
+from django.contrib.auth.models import Group
+
+from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
+from accounts.roles import Role
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    sector = Sector.CHILDRENS_SOCIAL_CARE
+    local_authority_area = "Oldham"
+    headcount = 100
+
+
+class AgencyDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgencyDomain
+
+    agency = factory.SubFactory(AgencyFactory)
+    domain = factory.Sequence(lambda n: f"agency{n}.example.org")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class JobRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JobRole
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Job role {n}")
+    slug = factory.Sequence(lambda n: f"job-role-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A verified, approved learner. Pass ``roles=[Role.TRAINER]`` to add role groups."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = "Sam"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    agency = factory.SubFactory(AgencyFactory)
+    team = factory.LazyAttribute(lambda o: TeamFactory(agency=o.agency) if o.agency else None)
+    job_role = factory.SubFactory(JobRoleFactory)
+    membership_status = MembershipStatus.APPROVED
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        names = [Role.LEARNER] if extracted is None else extracted
+        if create:
+            self.groups.add(*[Group.objects.get(name=Role(name).value) for name in names])
+            self.save()
