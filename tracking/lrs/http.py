@@ -1,0 +1,231 @@
+"""The xAPI HTTP layer: request parsing, headers, CORS and multipart (Communication 1)."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import parse_qs
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from tracking.lrs.errors import XAPIValidationError
+
+XAPI_VERSION = "1.0.3"
+VERSION_RE = re.compile(r"^1\.0(\.\d+)?$")
+HEADER_FORM_FIELDS = (
+    "Authorization",
+    "X-Experience-API-Version",
+    "Content-Type",
+    "Content-Length",
+    "If-Match",
+    "If-None-Match",
+)
+CORS_HEADERS = {
+    "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type, Content-Length, Authorization, "
+    "X-Experience-API-Version, If-Match, If-None-Match, Accept-Language",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Content-Type, Content-Length, "
+    "X-Experience-API-Version, X-Experience-API-Consistent-Through",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@dataclass
+class XRequest:
+    """A request after the alternate syntax is unwrapped (Communication 1.3)."""
+
+    method: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    content_type: str
+    is_head: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+def _single_params(pairs: dict[str, list[str]]) -> dict[str, str]:
+    for key, values in pairs.items():
+        if len(values) > 1:
+            raise XAPIValidationError(f"{key}: given more than once", prop=key)
+    return {key: values[0] for key, values in pairs.items()}
+
+
+def xrequest_from(request: HttpRequest) -> XRequest:
+    """Unwrap the alternate request syntax: POST ?method=X with a form (Communication 1.3)."""
+    query = _single_params(dict(request.GET.lists()))
+    headers = {key.lower(): value for key, value in request.headers.items()}
+    content_type = request.content_type or ""
+    if "method" not in query:
+        return XRequest(
+            method=request.method.upper(),
+            params=query,
+            headers=headers,
+            body=request.body,
+            content_type=content_type,
+            is_head=request.method.upper() == "HEAD",
+        )
+    if request.method != "POST":
+        raise XAPIValidationError(
+            "method: the alternate request syntax must be a POST", prop="method"
+        )
+    if set(query) != {"method"}:
+        raise XAPIValidationError(
+            "the alternate request syntax allows only `method` in the query string", prop="method"
+        )
+    if content_type != "application/x-www-form-urlencoded":
+        raise XAPIValidationError(
+            "Content-Type: the alternate request syntax needs application/x-www-form-urlencoded",
+            prop="Content-Type",
+        )
+    try:
+        form = _single_params(
+            parse_qs(
+                request.body.decode(), keep_blank_values=True, strict_parsing=bool(request.body)
+            )
+        )
+    except (UnicodeDecodeError, ValueError):
+        raise XAPIValidationError("the form body is not URL-encoded", prop="content") from None
+    for name in HEADER_FORM_FIELDS:
+        value = form.pop(name, None)
+        # A real header wins over a form field that repeats it with a different value.
+        if value is not None and name.lower() not in headers:
+            headers[name.lower()] = value
+    body = form.pop("content", "").encode()
+    inner_type = headers.get("content-type", "application/json")
+    if inner_type.startswith("application/x-www-form-urlencoded"):
+        inner_type = "application/json"
+    return XRequest(
+        method=query["method"].upper(),
+        params=form,
+        headers=headers,
+        body=body,
+        content_type=inner_type.split(";")[0].strip(),
+    )
+
+
+def version_check(xreq: XRequest) -> None:
+    """X-Experience-API-Version is required and must be 1.0.x (Communication 3.3)."""
+    version = xreq.header("X-Experience-API-Version")
+    if not version:
+        raise XAPIValidationError(
+            "X-Experience-API-Version header is required", prop="X-Experience-API-Version"
+        )
+    if not VERSION_RE.match(version.strip()):
+        raise XAPIValidationError(
+            f"X-Experience-API-Version {version} is not supported; use 1.0.3",
+            prop="X-Experience-API-Version",
+        )
+
+
+def finish(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Add the version and CORS headers every response carries."""
+    response["X-Experience-API-Version"] = XAPI_VERSION
+    response["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
+    if "Origin" in request.headers:
+        response["Vary"] = "Origin"
+    for key, value in CORS_HEADERS.items():
+        response[key] = value
+    return response
+
+
+def json_response(data, status: int = 200) -> HttpResponse:
+    return JsonResponse(
+        data,
+        status=status,
+        safe=False,
+        json_dumps_params={"separators": (",", ":"), "ensure_ascii": False},
+    )
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+def parse_json(body: bytes, name: str = "body"):
+    """JSON from a request body; 400 naming the problem otherwise."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise XAPIValidationError(f"{name}: must be UTF-8", prop=name) from None
+    except ValueError as error:
+        raise XAPIValidationError(f"{name}: is not valid JSON ({error})", prop=name) from None
+
+
+def multipart_parse(body: bytes, content_type_header: str) -> tuple[bytes, dict]:
+    """The statement part and {sha2: (content type, bytes)} of a multipart/mixed body.
+
+    Hand-written: the standard library's email parser rewrites line endings inside binary
+    parts, and Django's parser handles only multipart/form-data. Data 2.4.11 requires the
+    first part to be the application/json statement(s) and each other part to carry an
+    X-Experience-API-Hash header equal to the SHA-256 of its content.
+    """
+    match = re.search(r'boundary="?([^";]+)"?', content_type_header)
+    if not match:
+        raise XAPIValidationError(
+            "Content-Type: multipart/mixed needs a boundary", prop="Content-Type"
+        )
+    delimiter = b"--" + match.group(1).encode()
+    chunks = body.split(delimiter)
+    if len(chunks) < 3:
+        raise XAPIValidationError("body: the multipart body has no parts", prop="body")
+    parts = []
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--"):
+            break
+        chunk = chunk.removeprefix(b"\r\n")
+        head, separator, content = chunk.partition(b"\r\n\r\n")
+        if not separator:
+            raise XAPIValidationError("body: a multipart part has no header block", prop="body")
+        headers = {}
+        for line in head.decode("latin-1").split("\r\n"):
+            if ":" in line:
+                key, _, value = line.partition(":")
+                headers[key.strip().lower()] = value.strip()
+        parts.append((headers, content.removesuffix(b"\r\n")))
+    if not parts:
+        raise XAPIValidationError("body: the multipart body has no parts", prop="body")
+    first_headers, statement_body = parts[0]
+    if first_headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise XAPIValidationError(
+            "the first multipart part must be application/json", prop="Content-Type"
+        )
+    attachments = {}
+    for headers, content in parts[1:]:
+        declared = headers.get("x-experience-api-hash")
+        if not declared:
+            raise XAPIValidationError(
+                "an attachment part has no X-Experience-API-Hash header",
+                prop="X-Experience-API-Hash",
+            )
+        if hashlib.sha256(content).hexdigest() != declared.lower():
+            raise XAPIValidationError(
+                "an attachment part's content does not match its X-Experience-API-Hash",
+                prop="X-Experience-API-Hash",
+            )
+        attachments[declared] = (headers.get("content-type", "application/octet-stream"), content)
+    return statement_body, attachments
+
+
+def multipart_build(first: bytes, attachments: list) -> HttpResponse:
+    """A multipart/mixed response: the JSON first, then each attachment (Data 2.4.11)."""
+    boundary = hashlib.sha1(first, usedforsecurity=False).hexdigest()
+    crlf = b"\r\n"
+    pieces = [b"--" + boundary.encode(), b"Content-Type: application/json", b"", first]
+    for attachment in attachments:
+        pieces += [
+            b"--" + boundary.encode(),
+            f"Content-Type: {attachment.content_type}".encode(),
+            b"Content-Transfer-Encoding: binary",
+            f"X-Experience-API-Hash: {attachment.sha2}".encode(),
+            b"",
+            bytes(attachment.content),
+        ]
+    pieces.append(b"--" + boundary.encode() + b"--")
+    return HttpResponse(
+        crlf.join(pieces) + crlf, content_type=f'multipart/mixed; boundary="{boundary}"'
+    )

@@ -1,0 +1,268 @@
+"""Writes to the Learning Record Store: statements (the platform calls these without HTTP)."""
+
+import copy
+import uuid
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from tracking.lrs.agents import agent_ifi, statement_activities, statement_agents
+from tracking.lrs.errors import XAPIConflict, XAPIValidationError
+from tracking.lrs.models import (
+    Activity,
+    Attachment,
+    IndexKind,
+    LRSClient,
+    Statement,
+    StatementIndex,
+)
+from tracking.lrs.signatures import SIGNATURE_USAGE, signature_verify
+from tracking.lrs.validation import VOIDED_VERB, statement_validate
+
+# Properties the LRS sets, ignored when deciding whether a re-sent statement is the same one
+# (Data 2.3.1 "Statement Comparison Requirements").
+LRS_SET = ("authority", "stored", "version")
+
+
+def xapi_timestamp(moment: datetime) -> str:
+    """ISO 8601 in UTC with microseconds (Data 4.5 asks for at least milliseconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def platform_authority() -> dict:
+    """The authority of statements the platform itself writes (Data 2.4.9)."""
+    return {
+        "objectType": "Agent",
+        "name": settings.WAGTAIL_SITE_NAME,
+        "account": {"homePage": settings.SITE_URL, "name": "platform"},
+    }
+
+
+def client_authority(client: LRSClient) -> dict:
+    """The authority agent for statements an LRS client sends."""
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": settings.SITE_URL, "name": client.key},
+    }
+
+
+def _normalise(statement: dict) -> dict:
+    """Context activities become arrays (Data 2.4.6.2: the LRS returns them as arrays)."""
+    for holder in (statement, statement["object"]):
+        activities = holder.get("context", {}).get("contextActivities")
+        if activities:
+            for key, value in activities.items():
+                if not isinstance(value, list):
+                    activities[key] = [value]
+    return statement
+
+
+def _comparable(statement: dict, *, keep_timestamp: bool) -> dict:
+    """A statement without the properties the LRS sets, for the 409/204 decision."""
+    drop = LRS_SET if keep_timestamp else (*LRS_SET, "timestamp")
+    return {key: value for key, value in statement.items() if key not in drop}
+
+
+def _check_attachments(statement: dict, attachments: dict, path: str) -> None:
+    """Each attachment without a fileUrl has a part; signatures check (Data 2.4.11, 2.6)."""
+    for index, item in enumerate(statement.get("attachments", [])):
+        item_path = f"{path}.attachments[{index}]"
+        if item["usageType"] == SIGNATURE_USAGE:
+            part = attachments.get(item["sha2"])
+            if part is None:
+                raise XAPIValidationError(
+                    f"{item_path}: the signature part is missing", prop=item_path
+                )
+            signature_verify(statement=statement, jws=part[1], path=item_path)
+        elif "fileUrl" not in item and item["sha2"] not in attachments:
+            raise XAPIValidationError(
+                f"{item_path}.sha2: no multipart part has this hash and there is no fileUrl",
+                prop=f"{item_path}.sha2",
+            )
+
+
+def _prepare(
+    statements: list[dict], *, authority: dict, stored: str, attachments: dict, batch: bool
+) -> list[dict]:
+    prepared, seen = [], {}
+    for index, original in enumerate(statements):
+        path = f"statements[{index}]" if batch else "statement"
+        statement_validate(statement=original, path=path)
+        _check_attachments(original, attachments, path)
+        statement = _normalise(copy.deepcopy(original))
+        statement.setdefault("id", str(uuid.uuid4()))
+        statement["id"] = statement["id"].lower()
+        if statement["id"] in seen:
+            raise XAPIValidationError(f"{path}.id: the batch uses this id twice", prop=f"{path}.id")
+        seen[statement["id"]] = statement
+        statement["_had_timestamp"] = "timestamp" in statement
+        statement.setdefault("timestamp", stored)
+        statement.setdefault("version", "1.0.0")
+        statement["stored"] = stored
+        statement["authority"] = authority
+        prepared.append(statement)
+    return prepared
+
+
+def _index_rows(row: Statement, statement: dict) -> list[StatementIndex]:
+    direct, related = statement_agents(statement)
+    rows = [
+        StatementIndex(statement=row, kind=IndexKind.AGENT, value=v, stored=row.stored)
+        for v in direct
+    ]
+    rows += [
+        StatementIndex(statement=row, kind=IndexKind.RELATED_AGENT, value=v, stored=row.stored)
+        for v in related
+    ]
+    rows += [
+        StatementIndex(statement=row, kind=IndexKind.RELATED_ACTIVITY, value=v, stored=row.stored)
+        for v in statement_activities(statement)
+    ]
+    return rows
+
+
+def _activity_definitions(statements: list[dict]) -> None:
+    """Keep each activity's latest definition as its canonical one (Communication 2.5)."""
+    found = {}
+    for statement in statements:
+        for holder in (statement, statement["object"]):
+            obj = holder.get("object", {}) if holder is statement else holder
+            if obj.get("objectType", "Activity") == "Activity" and obj.get("definition"):
+                found[obj["id"]] = obj["definition"]
+            for items in holder.get("context", {}).get("contextActivities", {}).values():
+                for activity in items:
+                    if activity.get("definition"):
+                        found[activity["id"]] = activity["definition"]
+    if not found:
+        return
+    existing = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(found))}
+    changed = []
+    for activity_id, definition in found.items():
+        activity = existing.get(activity_id)
+        if activity is None:
+            changed.append(Activity(activity_id=activity_id, definition=definition))
+        elif {**activity.definition, **definition} != activity.definition:
+            activity.definition = {**activity.definition, **definition}
+            activity.save(update_fields=["definition"])
+    Activity.objects.bulk_create(changed, ignore_conflicts=True)
+
+
+def statement_store(
+    *,
+    statements: list[dict],
+    authority: dict | None = None,
+    client: LRSClient | None = None,
+    attachments: dict | None = None,
+    batch: bool = True,
+) -> list[str]:
+    """Validate and store statements atomically; return their ids in order.
+
+    Raises XAPIValidationError (nothing stored) or XAPIConflict when an id is already used by a
+    different statement. Re-sending an identical statement is a no-op. `attachments` maps sha2
+    to (content type, bytes) for the multipart parts of the request.
+    """
+    attachments = attachments or {}
+    if not isinstance(statements, list) or not statements:
+        raise XAPIValidationError(
+            "statements: must be a statement or a non-empty array", prop="statements"
+        )
+    if authority is None:
+        authority = client_authority(client) if client else platform_authority()
+    now = datetime.now(UTC)
+    prepared = _prepare(
+        statements,
+        authority=authority,
+        stored=xapi_timestamp(now),
+        attachments=attachments,
+        batch=batch,
+    )
+    ids = [s["id"] for s in prepared]
+    try:
+        with transaction.atomic():
+            _store(prepared, now=now, client=client, attachments=attachments)
+    except IntegrityError:
+        # Another request stored one of these ids between our check and insert.
+        raise XAPIConflict("statement id already used by a different statement") from None
+    return ids
+
+
+def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) -> None:
+    by_id = {uuid.UUID(s["id"]): s for s in prepared}
+    existing = Statement.objects.filter(statement_id__in=list(by_id)).only("statement_id", "data")
+    for row in existing:
+        new = by_id.pop(row.statement_id)
+        keep = new.pop("_had_timestamp")
+        if _comparable(row.data, keep_timestamp=keep) != _comparable(new, keep_timestamp=keep):
+            raise XAPIConflict(
+                f"statement {row.statement_id}: id already used by a different statement", prop="id"
+            )
+    if not by_id:
+        return
+    targets = {
+        uuid.UUID(s["object"]["id"]) for s in by_id.values() if s["verb"]["id"] == VOIDED_VERB
+    }
+    voiding_targets = set()
+    if targets:
+        for target_id, is_voiding in Statement.objects.filter(
+            statement_id__in=list(targets)
+        ).values_list("statement_id", "is_voiding"):
+            if is_voiding:
+                raise XAPIValidationError(
+                    f"object.id: statement {target_id} is itself a voiding statement and "
+                    "cannot be voided",
+                    prop="object.id",
+                )
+            voiding_targets.add(target_id)
+        for target_id in targets & set(by_id):
+            if by_id[target_id]["verb"]["id"] == VOIDED_VERB:
+                raise XAPIValidationError(
+                    "object.id: a voiding statement cannot be voided", prop="object.id"
+                )
+    already_voided = set(
+        Statement.objects.filter(is_voiding=True, ref_statement_id__in=list(by_id)).values_list(
+            "ref_statement_id", flat=True
+        )
+    )
+    rows = []
+    for statement_id, statement in by_id.items():
+        statement.pop("_had_timestamp", None)
+        obj = statement["object"]
+        is_ref = obj.get("objectType") == "StatementRef"
+        rows.append(
+            Statement(
+                statement_id=statement_id,
+                data=statement,
+                actor_ifi=agent_ifi(statement["actor"]) or "",
+                verb_id=statement["verb"]["id"],
+                activity_id=obj["id"] if obj.get("objectType", "Activity") == "Activity" else None,
+                registration=statement.get("context", {}).get("registration"),
+                stored=now,
+                voided=statement_id in already_voided or (statement_id in targets),
+                ref_statement_id=obj["id"] if is_ref else None,
+                is_voiding=statement["verb"]["id"] == VOIDED_VERB,
+                client=client,
+            )
+        )
+    Statement.objects.bulk_create(rows)
+    StatementIndex.objects.bulk_create(
+        [entry for row in rows for entry in _index_rows(row, row.data)]
+    )
+    if voiding_targets:
+        Statement.objects.filter(statement_id__in=list(voiding_targets)).update(voided=True)
+    _activity_definitions(list(by_id.values()))
+    _store_attachments(list(by_id.values()), attachments)
+
+
+def _store_attachments(statements: list[dict], attachments: dict) -> None:
+    used = {item["sha2"] for s in statements for item in s.get("attachments", [])}
+    wanted = {sha2: attachments[sha2] for sha2 in used if sha2 in attachments}
+    if wanted:
+        Attachment.objects.bulk_create(
+            [
+                Attachment(sha2=sha2, content_type=ctype, content=content)
+                for sha2, (ctype, content) in wanted.items()
+            ],
+            ignore_conflicts=True,
+        )
