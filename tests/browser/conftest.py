@@ -1,0 +1,159 @@
+"""Browser test harness: Playwright driving Debian's Chromium against Django's live server.
+
+How to write a journey (one file per app: ``tests/browser/test_<app>_journey.py``)::
+
+    def test_learner_finds_a_course(live_url, signed_in_page, assert_accessible):
+        page = signed_in_page(UserFactory())          # a signed-in Playwright page
+        page.goto(f"{live_url}/courses/")
+        assert_accessible(page)                       # axe-core, WCAG 2.2 AA tags
+        page.get_by_role("link", name="Children missing from home").click()
+        assert_accessible(page)
+
+Fixtures and helpers:
+
+- ``live_url``: the live server's base URL (no trailing slash). The database is transactional and
+  restored from a snapshot of the migrated database before each test (serialized rollback), so
+  data made by migrations (home page, role groups) is there every time.
+- ``page``: pytest-playwright's page in a fresh context; Chromium is ``/usr/bin/chromium``.
+  Its base URL is the live server, so ``page.goto("/accounts/login/")`` works too.
+- ``signed_in_page(user)``: signs ``user`` in (session cookie, no form) and returns the page.
+- ``assert_accessible(page)``: runs axe-core on the current page and fails listing every
+  violation of the wcag2a, wcag2aa, wcag21a, wcag21aa and wcag22aa tags. Call it on every page
+  the journey visits. Skips with a message when ``make assets`` has not built axe.
+- ``outbox``: the emails Django sent during the test; ``link_in_email(message, "/accounts/")``
+  returns the first URL in a message whose path starts with the given prefix.
+
+Every test in this folder is marked ``browser`` automatically (CI's PostgreSQL run skips them
+with ``-m "not browser"``). Run only these with ``.venv/bin/pytest tests/browser``; add
+``--headed --slowmo 300`` to watch.
+"""
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still work.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+AXE_SCRIPT = Path(settings.BASE_DIR) / "static" / "vendor" / "axe" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+URL_PATTERN = re.compile(r"https?://[^\s<>\"']+")
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_dir = Path(__file__).parent
+    for item in items:
+        if browser_dir in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium, never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs the chromium package")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_snapshot(django_db_setup, django_db_blocker):
+    """Keep the migrated database's snapshot where every connection object can find it.
+
+    Django restores a serialized-rollback test from ``connection._test_serialized_contents``,
+    but once Playwright has run, the test thread may get a fresh connection object without that
+    attribute, and the restore is silently skipped. A class attribute survives that.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is None:
+        with django_db_blocker.unblock():
+            snapshot = connection.creation.serialize_db_to_string()
+    type(connection)._test_serialized_contents = snapshot
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    """Playwright's base URL is the live server, so ``page.goto("/courses/")`` works."""
+    # Also replaces pytest-playwright's fallback fixture, which pytest 9 warns about.
+    return live_server.url
+
+
+@pytest.fixture
+def live_url(live_server, django_db_serialized_rollback) -> str:
+    """The live server's base URL, with migration data restored for this test."""
+    return live_server.url.rstrip("/")
+
+
+@pytest.fixture
+def signed_in_page(page, live_url, client) -> Callable:
+    """Return a function that signs a user in through a session cookie and returns the page."""
+
+    def sign_in(user):
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_url, "httpOnly": True}]
+        )
+        return page
+
+    return sign_in
+
+
+@pytest.fixture
+def assert_accessible() -> Callable:
+    """Return a function that fails on any axe-core WCAG 2.2 AA violation on the current page."""
+    if not AXE_SCRIPT.exists():
+        pytest.skip(f"{AXE_SCRIPT} is missing: run `make assets` to build it")
+    source = AXE_SCRIPT.read_text()
+
+    def check(page) -> None:
+        # evaluate() runs outside the page's CSP, so the strict policy stays on during the test.
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate(
+            "tags => window.axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        violations = result["violations"]
+        if violations:
+            lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+            for violation in violations:
+                lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+                lines.append(f"  {violation['helpUrl']}")
+                for node in violation["nodes"][:5]:
+                    lines.append(f"    at {' '.join(node['target'])}: {node['html'][:160]}")
+            pytest.fail("\n".join(lines), pytrace=False)
+
+    return check
+
+
+@pytest.fixture
+def outbox(mailoutbox):
+    """The emails sent during this test (locmem backend), oldest first."""
+    return mailoutbox
+
+
+def link_in_email(message, path_prefix: str) -> str:
+    """The first absolute URL in the email whose path starts with ``path_prefix``."""
+    for url in URL_PATTERN.findall(message.body):
+        path = re.sub(r"^https?://[^/]+", "", url)
+        if path.startswith(path_prefix):
+            return url
+    raise AssertionError(f"No link starting {path_prefix!r} in email:\n{message.body}")
