@@ -13,6 +13,14 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     # Each app adds its periodic tasks here, named "<app>.<task>".
+    "courses.refresher_reminders_send": {
+        "task": "courses.refresher_reminders_send",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "courses.agency_digest_send": {
+        "task": "courses.agency_digest_send",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 
 

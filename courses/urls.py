@@ -1,3 +1,17 @@
+"""Learner endpoints under /courses/ (the catalogue and course pages are Wagtail pages)."""
+
+from django.urls import path
+
+from courses import views
+
 app_name = "courses"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("my/", views.my_learning_view, name="my_learning"),
+    path("enrol/<int:course_id>/", views.enrol, name="enrol"),
+    path("modules/<int:module_id>/checks/<str:block_id>/", views.answer, name="answer"),
+    path("modules/<int:module_id>/reflections/<str:block_id>/", views.reflect, name="reflect"),
+    path("certificates/", views.certificate_check, name="certificate_check"),
+    path("certificates/<str:code>/", views.certificate_check, name="certificate_verify"),
+    path("certificates/<str:code>/pdf/", views.certificate_download, name="certificate_pdf"),
+]

@@ -35,7 +35,7 @@ class HomePage(Page):
     search_fields = Page.search_fields + [index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.StandardPage"]
+    subpage_types = ["pages.StandardPage", "courses.CourseIndexPage"]
     max_count = 1
 
 

@@ -1,4 +1,4 @@
-"""Course models. LearningEvent is the one record of every learning action that matters."""
+"""LearningEvent is the one record of every learning action that matters."""
 
 import uuid
 

@@ -1,0 +1,40 @@
+"""Course models: pages, learning records, completions and certificates, learning events."""
+
+from courses.models.events import EventKind, LearningEvent
+from courses.models.learning import (
+    CheckAnswer,
+    Completion,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    ModuleProgress,
+    Reflection,
+    SectionView,
+)
+from courses.models.pages import CourseIndexPage, CoursePage, ModulePage
+from courses.models.records import (
+    Certificate,
+    RefresherNotice,
+    RefresherNoticeKind,
+    RequiredLearning,
+)
+
+__all__ = [
+    "Certificate",
+    "CheckAnswer",
+    "Completion",
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "EventKind",
+    "LearningEvent",
+    "ModulePage",
+    "ModuleProgress",
+    "Reflection",
+    "RefresherNotice",
+    "RefresherNoticeKind",
+    "RequiredLearning",
+    "SectionView",
+]

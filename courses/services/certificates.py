@@ -1,0 +1,77 @@
+"""Certificates: issue one per completion and render it as a PDF with WeasyPrint."""
+
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from courses.models import Certificate, Completion
+
+
+@transaction.atomic
+def certificate_issue(*, completion: Completion) -> Certificate:
+    """Issue the completion's certificate (idempotent) and email the learner after commit."""
+    existing = Certificate.objects.filter(completion=completion).first()
+    if existing:
+        return existing
+    user, course = completion.user, completion.course
+    certificate = Certificate.objects.create(
+        completion=completion,
+        learner_name=user.get_full_name() or user.email,
+        course_title=course.title,
+        cpd_minutes=course.cpd_minutes,
+        issued_at=completion.completed_at,
+    )
+    from courses.tasks import certificate_email_send_task
+
+    transaction.on_commit(partial(certificate_email_send_task.delay, certificate.pk))
+    return certificate
+
+
+def certificate_verification_url(*, certificate: Certificate) -> str:
+    """The public address that verifies the certificate."""
+    path = reverse("courses:certificate_verify", args=[certificate.code])
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+def certificate_pdf(*, certificate: Certificate) -> bytes:
+    """The certificate as PDF bytes (WeasyPrint; no network fetches, fonts from the system)."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "courses/certificate_pdf.html",
+        {
+            "certificate": certificate,
+            "completion": certificate.completion,
+            "verify_url": certificate_verification_url(certificate=certificate),
+            "hours": divmod(certificate.cpd_minutes, 60),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def certificate_email_send(*, certificate_id: int) -> bool:
+    """Email the learner that their certificate is ready; returns False if it no longer exists."""
+    from django.core.mail import send_mail
+
+    certificate = (
+        Certificate.objects.select_related("completion__user").filter(pk=certificate_id).first()
+    )
+    if certificate is None:
+        return False
+    send_mail(
+        subject=f"Certificate: {certificate.course_title}",
+        message=render_to_string(
+            "courses/email/certificate.txt",
+            {
+                "certificate": certificate,
+                "site_url": settings.SITE_URL.rstrip("/"),
+                "verify_url": certificate_verification_url(certificate=certificate),
+            },
+        ),
+        from_email=None,
+        recipient_list=[certificate.completion.user.email],
+    )
+    return True

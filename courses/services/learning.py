@@ -1,0 +1,337 @@
+"""Enrolment, progress, answers, reflections and the completion rules."""
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import (
+    CheckAnswer,
+    Completion,
+    CoursePage,
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    EventKind,
+    ModulePage,
+    ModuleProgress,
+    Reflection,
+    SectionView,
+)
+from courses.selectors import (
+    course_modules,
+    module_block,
+    module_check_blocks,
+    module_scenario_ids,
+    module_section_ids,
+    prerequisites_missing,
+    scenarios_completed,
+)
+from courses.services import learning_event_record
+
+
+class LearningError(Exception):
+    """A learner action that cannot be done; the message is safe to show them."""
+
+
+def _course_activity(course) -> str:
+    return f"course:{course.pk}"
+
+
+def _module_activity(module) -> str:
+    return f"module:{module.pk}"
+
+
+def enrolment_open(*, user, course: CoursePage) -> Enrolment | None:
+    """The learner's open (in progress) enrolment on a course, if any."""
+    return Enrolment.objects.filter(
+        user=user, course=course, status=EnrolmentStatus.IN_PROGRESS
+    ).first()
+
+
+@transaction.atomic
+def enrolment_create(
+    *, user, course: CoursePage, source: str = EnrolmentSource.SELF, assigned_by=None
+) -> Enrolment:
+    """Enrol a learner (idempotent: returns the open enrolment if there is one).
+
+    Raises LearningError when a prerequisite course has no valid completion. A learner who has
+    completed the course gets a new enrolment (a retake); earlier ones are kept.
+    """
+    existing = enrolment_open(user=user, course=course)
+    if existing:
+        return existing
+    missing = prerequisites_missing(user=user, course=course)
+    if missing:
+        titles = ", ".join(page.title for page in missing)
+        raise LearningError(f"Complete these courses first: {titles}.")
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                user=user, course=course, source=source, assigned_by=assigned_by
+            )
+    except IntegrityError:  # a concurrent request enrolled first
+        return enrolment_open(user=user, course=course)
+    learning_event_record(
+        user=user,
+        kind=EventKind.ENROLLED,
+        activity=_course_activity(course),
+        registration=enrolment.registration,
+        course=course,
+        extra={"source": source},
+    )
+    return enrolment
+
+
+def _position(value, count: int, default: int) -> int:
+    try:
+        position = int(value)
+    except (TypeError, ValueError):
+        position = default
+    return min(max(position, 1), max(count, 1))
+
+
+@transaction.atomic
+def section_visit(*, user, module: ModulePage, position) -> int:
+    """Record that an enrolled learner viewed a section; return the 1-based position shown.
+
+    Idempotent per section. Completes the module when every section has been viewed, then
+    checks the course's completion rules. Does nothing for a learner who is not enrolled.
+    """
+    section_ids = module_section_ids(module=module)
+    enrolment = Enrolment.objects.filter(
+        user=user, course_id=module.get_parent().pk, status=EnrolmentStatus.IN_PROGRESS
+    ).first()
+    resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
+    shown = _position(position, len(section_ids), resume)
+    if enrolment is None or not section_ids:
+        return shown
+    course = enrolment.course
+    progress, started = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+    if started:
+        learning_event_record(
+            user=user,
+            kind=EventKind.MODULE_LAUNCHED,
+            activity=_module_activity(module),
+            registration=enrolment.registration,
+            course=course,
+            module=module,
+        )
+    block_id = section_ids[shown - 1]
+    _, viewed = SectionView.objects.get_or_create(
+        enrolment=enrolment, module=module, block_id=block_id
+    )
+    if viewed:
+        learning_event_record(
+            user=user,
+            kind=EventKind.SECTION_VIEWED,
+            activity=f"section:{module.pk}:{block_id}",
+            registration=enrolment.registration,
+            course=course,
+            module=module,
+            extra={"position": shown, "of": len(section_ids)},
+        )
+    Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module, last_position=shown)
+    if viewed and progress.completed_at is None:
+        seen = set(
+            SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
+                "block_id", flat=True
+            )
+        )
+        if seen >= set(section_ids):
+            progress.completed_at = timezone.now()
+            progress.save(update_fields=["completed_at"])
+            learning_event_record(
+                user=user,
+                kind=EventKind.MODULE_COMPLETED,
+                activity=_module_activity(module),
+                registration=enrolment.registration,
+                course=course,
+                module=module,
+                result={"completion": True},
+            )
+            course_completion_evaluate(enrolment=enrolment)
+    return shown
+
+
+def _enrolment_for_module(*, user, module: ModulePage) -> Enrolment:
+    enrolment = Enrolment.objects.filter(
+        user=user, course_id=module.get_parent().pk, status=EnrolmentStatus.IN_PROGRESS
+    ).first()
+    if enrolment is None:
+        raise LearningError("Start the course before answering its questions.")
+    return enrolment
+
+
+@transaction.atomic
+def check_answer(*, user, module: ModulePage, block_id: str, chosen: list[int]) -> CheckAnswer:
+    """Save an answer to a knowledge check (every attempt is kept) and re-check completion.
+
+    Raises LearningError for an unknown check, an invalid choice, or a learner not enrolled.
+    """
+    block = module_block(module=module, block_id=block_id)
+    if block is None or block.block_type != "check":
+        raise LearningError("That question is not part of this module.")
+    enrolment = _enrolment_for_module(user=user, module=module)
+    options = block.value["options"]
+    chosen = sorted(set(chosen))
+    if not chosen or any(n < 0 or n >= len(options) for n in chosen):
+        raise LearningError("Choose an answer.")
+    if block.value["kind"] == "single" and len(chosen) != 1:
+        raise LearningError("Choose one answer.")
+    correct = chosen == [n for n, option in enumerate(options) if option["correct"]]
+    answer = CheckAnswer.objects.create(
+        enrolment=enrolment, module=module, block_id=block_id, chosen=chosen, correct=correct
+    )
+    learning_event_record(
+        user=user,
+        kind=EventKind.CHECK_ANSWERED,
+        activity=f"check:{module.pk}:{block_id}",
+        registration=enrolment.registration,
+        course=enrolment.course,
+        module=module,
+        result={"success": correct, "response": chosen},
+        extra={"question": block.value["question"], "options": len(options)},
+    )
+    course_completion_evaluate(enrolment=enrolment)
+    return answer
+
+
+@transaction.atomic
+def reflection_save(*, user, module: ModulePage, block_id: str, text: str) -> Reflection:
+    """Save (or replace) the learner's private reflection; raises LearningError if not a prompt."""
+    block = module_block(module=module, block_id=block_id)
+    if block is None or block.block_type != "reflection":
+        raise LearningError("That reflection prompt is not part of this module.")
+    reflection, _ = Reflection.objects.update_or_create(
+        user=user,
+        module=module,
+        block_id=block_id,
+        defaults={"text": text, "updated_at": timezone.now()},
+    )
+    enrolment = enrolment_open(user=user, course=module.get_parent().specific)
+    # The text stays private: the event says only that a reflection was written.
+    learning_event_record(
+        user=user,
+        kind=EventKind.REFLECTION_SUBMITTED,
+        activity=f"reflection:{module.pk}:{block_id}",
+        registration=enrolment.registration if enrolment else None,
+        course=module.get_parent(),
+        module=module,
+        result={"completion": True},
+    )
+    return reflection
+
+
+def _course_score(*, enrolment: Enrolment, modules) -> tuple[int, int] | None:
+    """(correct, total) over the latest answer to every check, or None if any is unanswered."""
+    checks = [
+        (module.pk, block.id) for module in modules for block in module_check_blocks(module=module)
+    ]
+    latest: dict[tuple[int, str], bool] = {}
+    for answer in CheckAnswer.objects.filter(enrolment=enrolment).order_by("answered_at", "pk"):
+        latest[(answer.module_id, answer.block_id)] = answer.correct
+    if any(key not in latest for key in checks):
+        return None
+    return sum(1 for key in checks if latest[key]), len(checks)
+
+
+@transaction.atomic
+def course_completion_evaluate(*, enrolment: Enrolment) -> Completion | None:
+    """Apply the course's completion rules; complete the enrolment and issue a certificate.
+
+    Rules: every live module completed; every knowledge check answered with the latest answers
+    at or above the pass mark; embedded scenarios completed when the course requires them.
+    Records COURSE_FAILED when everything is done but the score is below the pass mark.
+    Idempotent: a completed enrolment returns its completion.
+    """
+    enrolment = Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+    if enrolment.status == EnrolmentStatus.COMPLETED:
+        return enrolment.completion
+    if enrolment.status != EnrolmentStatus.IN_PROGRESS:
+        return None
+    course, user = enrolment.course, enrolment.user
+    modules = course_modules(course=course)
+    done = set(
+        ModuleProgress.objects.filter(enrolment=enrolment, completed_at__isnull=False).values_list(
+            "module_id", flat=True
+        )
+    )
+    if not modules or any(module.pk not in done for module in modules):
+        return None
+    if course.require_scenarios:
+        wanted = {sid for module in modules for sid in module_scenario_ids(module=module)}
+        if wanted - scenarios_completed(user=user, scenario_ids=wanted):
+            return None
+    score = _course_score(enrolment=enrolment, modules=modules)
+    if score is None:
+        return None
+    correct, total = score
+    # Integer comparison: 4 of 5 at a pass mark of 80 passes; no rounding at the edge.
+    passed = total == 0 or correct * 100 >= course.pass_mark * total
+    result = {"score": {"raw": correct, "min": 0, "max": total}, "success": passed}
+    if total:
+        result["score"]["scaled"] = round(correct / total, 4)
+    if not passed:
+        learning_event_record(
+            user=user,
+            kind=EventKind.COURSE_FAILED,
+            activity=_course_activity(course),
+            registration=enrolment.registration,
+            course=course,
+            result=result,
+        )
+        return None
+    now = timezone.now()
+    enrolment.status, enrolment.completed_at = EnrolmentStatus.COMPLETED, now
+    enrolment.save(update_fields=["status", "completed_at"])
+    completion = Completion.objects.create(
+        user=user,
+        course=course,
+        enrolment=enrolment,
+        completed_at=now,
+        expires_at=now + relativedelta(months=course.refresher_months)
+        if course.refresher_months
+        else None,
+        score=correct * 100 // total if total else None,
+    )
+    for kind in (EventKind.COURSE_COMPLETED, EventKind.COURSE_PASSED):
+        learning_event_record(
+            user=user,
+            kind=kind,
+            activity=_course_activity(course),
+            registration=enrolment.registration,
+            course=course,
+            result={**result, "completion": True},
+        )
+    from courses.services.certificates import certificate_issue
+
+    certificate_issue(completion=completion)
+    return completion
+
+
+def enrolments_reevaluate(*, user) -> list[Completion]:
+    """Re-apply completion rules to the learner's open enrolments (e.g. after a scenario)."""
+    completions = []
+    for enrolment in Enrolment.objects.filter(user=user, status=EnrolmentStatus.IN_PROGRESS):
+        completion = course_completion_evaluate(enrolment=enrolment)
+        if completion:
+            completions.append(completion)
+    return completions
+
+
+@transaction.atomic
+def completion_revoke(*, completion: Completion, reason: str, by=None) -> Completion:
+    """Revoke a completion (its certificate then verifies as revoked); idempotent."""
+    if completion.revoked_at:
+        return completion
+    completion.revoked_at, completion.revoked_reason = timezone.now(), reason
+    completion.save(update_fields=["revoked_at", "revoked_reason"])
+    learning_event_record(
+        user=completion.user,
+        kind=EventKind.COMPLETION_REVOKED,
+        activity=_course_activity(completion.course),
+        registration=completion.enrolment.registration,
+        course=completion.course,
+        extra={"reason": reason, "by": by.pk if by else None},
+    )
+    return completion

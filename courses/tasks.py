@@ -1,0 +1,24 @@
+"""Celery tasks for courses: thin wrappers; the services do the work."""
+
+from celery import shared_task
+
+from courses.services.certificates import certificate_email_send
+from courses.services.refreshers import agency_digest_send, refresher_reminders_send
+
+
+@shared_task(name="courses.certificate_email_send", acks_late=True)
+def certificate_email_send_task(certificate_id: int) -> bool:
+    """Email a learner their new certificate."""
+    return certificate_email_send(certificate_id=certificate_id)
+
+
+@shared_task(name="courses.refresher_reminders_send")
+def refresher_reminders_send_task() -> int:
+    """Daily: refresher reminders 30 days before and on expiry (idempotent)."""
+    return refresher_reminders_send()
+
+
+@shared_task(name="courses.agency_digest_send")
+def agency_digest_send_task() -> int:
+    """Weekly: each agency lead's digest of overdue staff."""
+    return agency_digest_send()

@@ -1,0 +1,25 @@
+"""Template filters for course pages."""
+
+from django import template
+
+from courses.blocks import markdown_html
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    """Render Markdown as sanitised HTML."""
+    return markdown_html(text)
+
+
+@register.filter
+def duration(minutes: int) -> str:
+    """Minutes as "1 hour 30 minutes"."""
+    hours, rest = divmod(int(minutes or 0), 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)

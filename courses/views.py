@@ -1,0 +1,113 @@
+"""Learner views outside the page tree: enrol, answers, reflections, My learning, certificates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.forms import CheckAnswerForm, ReflectionForm
+from courses.models import CoursePage, ModulePage
+from courses.selectors import (
+    certificate_for_user,
+    certificate_verify,
+    course_modules,
+    module_block,
+    my_learning,
+)
+from courses.services.certificates import certificate_pdf
+from courses.services.learning import (
+    LearningError,
+    check_answer,
+    enrolment_create,
+    reflection_save,
+)
+
+
+def _section_url(module: ModulePage, block_id: str) -> str:
+    """The module page at the section holding the block, anchored on the block."""
+    for position, section in enumerate(module.body, start=1):
+        if any(child.id == block_id for child in section.value["content"]):
+            return f"{module.url}?section={position}#block-{block_id}"
+    return module.url
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        enrolment_create(user=request.user, course=course)
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    modules = course_modules(course=course)
+    return redirect(modules[0].url if modules else course.url)
+
+
+@login_required
+@require_POST
+def answer(request, module_id: int, block_id: str):
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    block = module_block(module=module, block_id=block_id)
+    if block is None or block.block_type != "check":
+        raise Http404("No such question")
+    form = CheckAnswerForm(request.POST, option_count=len(block.value["options"]))
+    if not form.is_valid():
+        messages.error(request, "Choose an answer to the question.")
+    else:
+        try:
+            check_answer(
+                user=request.user,
+                module=module,
+                block_id=block_id,
+                chosen=form.cleaned_data["option"],
+            )
+        except LearningError as error:
+            messages.error(request, str(error))
+    return redirect(_section_url(module, block_id))
+
+
+@login_required
+@require_POST
+def reflect(request, module_id: int, block_id: str):
+    module = get_object_or_404(ModulePage.objects.live(), pk=module_id)
+    block = module_block(module=module, block_id=block_id)
+    if block is None or block.block_type != "reflection":
+        raise Http404("No such reflection prompt")
+    form = ReflectionForm(request.POST)
+    if not form.is_valid():
+        # Show the form again with the learner's text, so nothing they wrote is lost.
+        context = {"form": form, "module": module, "block": block, "block_id": block_id}
+        return render(request, "courses/reflection_error.html", context, status=400)
+    reflection_save(
+        user=request.user, module=module, block_id=block_id, text=form.cleaned_data["text"]
+    )
+    messages.success(request, "Your reflection has been saved. Only you can see it.")
+    return redirect(_section_url(module, block_id))
+
+
+@login_required
+@require_GET
+def my_learning_view(request):
+    return render(request, "courses/my_learning.html", my_learning(user=request.user))
+
+
+@login_required
+@require_GET
+def certificate_download(request, code: str):
+    certificate = certificate_for_user(user=request.user, code=code)
+    if certificate is None:
+        raise Http404("No such certificate")
+    response = HttpResponse(certificate_pdf(certificate=certificate), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+@require_GET
+def certificate_check(request, code: str = ""):
+    """Public: anyone (an employer, an inspector) can check a certificate without signing in."""
+    code = code or request.GET.get("code", "").strip()
+    result = certificate_verify(code=code) if code else None
+    status = 404 if result and result["status"] == "unknown" else 200
+    return render(request, "courses/certificate_verify.html", {"result": result}, status=status)
