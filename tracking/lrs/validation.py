@@ -187,9 +187,9 @@ AGENT_KEYS = {"objectType", "name", *IFIS}
 
 
 def check_agent(value: Any, path: str) -> None:
-    check_keys(value, path, AGENT_KEYS)
-    if value.get("objectType", "Agent") != "Agent":
+    if isinstance(value, dict) and value.get("objectType", "Agent") != "Agent":
         fail(f"{path}.objectType", "must be Agent")
+    check_keys(value, path, AGENT_KEYS)
     check_ifis(value, path, required=True)
 
 

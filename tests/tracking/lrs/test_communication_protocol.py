@@ -1,0 +1,119 @@
+"""Communication 1 and 3.3: version header, alternate syntax, HEAD, CORS, About."""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.tracking.lrs.factories import new_id, statement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_missing_version_header_is_400(xapi):
+    response = xapi.get("statements", headers={"X-Experience-API-Version": None})
+    assert response.status_code == 400
+    assert response.json()["property"] == "X-Experience-API-Version"
+
+
+def test_unsupported_version_is_400(xapi):
+    assert xapi.get("statements", headers={"X-Experience-API-Version": "0.95"}).status_code == 400
+    assert xapi.get("statements", headers={"X-Experience-API-Version": "1.0"}).status_code == 200
+
+
+def test_every_response_carries_the_version_header(xapi):
+    assert xapi.get("statements")["X-Experience-API-Version"] == "1.0.3"
+    assert xapi.get("statements", params={"colour": 1})["X-Experience-API-Version"] == "1.0.3"
+    assert xapi.client.get("/xapi/about")["X-Experience-API-Version"] == "1.0.3"
+
+
+def test_about_lists_versions_without_credentials(client):
+    response = client.get("/xapi/about")
+    assert response.status_code == 200
+    assert "1.0.3" in response.json()["version"]
+
+
+def test_alternate_syntax_put_statement(xapi):
+    sid = new_id()
+    form = {
+        "statementId": sid,
+        "content": json.dumps(statement()),
+        **xapi.headers,
+        "Content-Type": "application/json",
+    }
+    response = xapi.client.post(
+        "/xapi/statements?method=PUT",
+        data=urlencode(form),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 204
+    assert xapi.get("statements", params={"statementId": sid}).status_code == 200
+
+
+def test_alternate_syntax_get_returns_statement_result(xapi):
+    xapi.post("statements", body=statement())
+    response = xapi.client.post(
+        "/xapi/statements?method=GET",
+        data=urlencode({"limit": 1}),
+        content_type="application/x-www-form-urlencoded",
+        headers=xapi.headers,
+    )
+    assert response.status_code == 200
+    assert set(response.json()) == {"statements", "more"}
+
+
+def test_alternate_syntax_rejects_extra_query_params_and_non_post(xapi):
+    sid = new_id()
+    form = urlencode({"statementId": sid, "content": json.dumps(statement())})
+    extra = xapi.client.post(
+        f"/xapi/statements?method=PUT&statementId={sid}",
+        data=form,
+        content_type="application/x-www-form-urlencoded",
+        headers=xapi.headers,
+    )
+    assert extra.status_code == 400
+    as_get = xapi.client.get("/xapi/statements?method=POST", headers=xapi.headers)
+    assert as_get.status_code == 400
+    not_form = xapi.client.post(
+        "/xapi/statements?method=PUT",
+        data=json.dumps({"a": 1}),
+        content_type="application/json",
+        headers=xapi.headers,
+    )
+    assert not_form.status_code == 400
+
+
+def test_head_returns_headers_without_body(xapi):
+    (sid,) = xapi.post("statements", body=statement()).json()
+    response = xapi.client.head(f"/xapi/statements?statementId={sid}", headers=xapi.headers)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert int(response["Content-Length"]) > 0
+
+
+def test_cors_preflight_and_exposed_headers(client, xapi):
+    preflight = client.options("/xapi/statements", headers={"Origin": "https://lms.example.org"})
+    assert preflight.status_code == 200
+    assert preflight["Access-Control-Allow-Origin"] == "https://lms.example.org"
+    assert "X-Experience-API-Version" in preflight["Access-Control-Allow-Headers"]
+    response = xapi.get("statements", headers={"Origin": "https://lms.example.org"})
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+
+
+def test_wrong_content_type_for_statements_is_400(xapi):
+    response = xapi.post("statements", body="x=1", content_type="text/plain")
+    assert response.status_code == 400
+
+
+def test_malformed_json_is_400(xapi):
+    assert xapi.post("statements", body="{not json").status_code == 400
+    assert xapi.post("statements", body=b"\xff\xfe").status_code == 400
+
+
+def test_method_not_allowed_is_405(xapi):
+    assert xapi.delete("statements").status_code == 405
+
+
+def test_repeated_query_parameter_is_400(xapi):
+    response = xapi.client.get("/xapi/statements?limit=1&limit=2", headers=xapi.headers)
+    assert response.status_code == 400

@@ -1,0 +1,139 @@
+"""Communication 2.2 to 2.7 and 3.1: documents, merge on POST, ETags and concurrency."""
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+ACTIVITY = "https://lscp.example.org/courses/missing"
+AGENT = {"objectType": "Agent", "mbox": "mailto:sam@example.org"}
+STATE = {"activityId": ACTIVITY, "agent": AGENT, "stateId": "bookmark"}
+ACTIVITY_PROFILE = {"activityId": ACTIVITY, "profileId": "settings"}
+AGENT_PROFILE = {"agent": AGENT, "profileId": "preferences"}
+
+
+def test_state_put_get_delete_round_trip_with_etag(xapi):
+    assert xapi.put("activities/state", params=STATE, body={"page": 3}).status_code == 204
+    got = xapi.get("activities/state", params=STATE)
+    assert got.status_code == 200 and got.json() == {"page": 3}
+    assert len(got["ETag"].strip('"')) == 40 and got["ETag"].startswith('"')
+    assert got["Last-Modified"].endswith("GMT")
+    assert xapi.delete("activities/state", params=STATE).status_code == 204
+    assert xapi.get("activities/state", params=STATE).status_code == 404
+
+
+def test_state_registration_separates_documents(xapi):
+    registration = "9e13cefd-53d3-4eac-b5ed-2cf6693903bb"
+    xapi.put("activities/state", params=STATE, body={"r": "none"})
+    xapi.put("activities/state", params={**STATE, "registration": registration}, body={"r": "one"})
+    assert xapi.get("activities/state", params=STATE).json() == {"r": "none"}
+    with_registration = xapi.get("activities/state", params={**STATE, "registration": registration})
+    assert with_registration.json() == {"r": "one"}
+
+
+def test_state_list_ids_and_since(xapi):
+    for state_id in ("a", "b"):
+        xapi.put("activities/state", params={**STATE, "stateId": state_id}, body={"x": 1})
+    scope = {"activityId": ACTIVITY, "agent": AGENT}
+    assert xapi.get("activities/state", params=scope).json() == ["a", "b"]
+    later = xapi.get("activities/state", params={**scope, "since": "2999-01-01T00:00:00Z"})
+    assert later.json() == []
+
+
+def test_state_delete_without_state_id_clears_the_scope(xapi):
+    for state_id in ("a", "b"):
+        xapi.put("activities/state", params={**STATE, "stateId": state_id}, body={"x": 1})
+    scope = {"activityId": ACTIVITY, "agent": AGENT}
+    assert xapi.delete("activities/state", params=scope).status_code == 204
+    assert xapi.get("activities/state", params=scope).json() == []
+
+
+def test_post_merges_top_level_json_properties(xapi):
+    xapi.post("activities/profile", params=ACTIVITY_PROFILE, body={"a": 1, "b": {"x": 1}})
+    xapi.post("activities/profile", params=ACTIVITY_PROFILE, body={"b": {"y": 2}, "c": 3})
+    merged = xapi.get("activities/profile", params=ACTIVITY_PROFILE).json()
+    assert merged == {"a": 1, "b": {"y": 2}, "c": 3}
+
+
+def test_post_merge_with_non_json_document_is_400(xapi):
+    xapi.put("agents/profile", params=AGENT_PROFILE, body=b"plain", content_type="text/plain")
+    response = xapi.post(
+        "agents/profile", params=AGENT_PROFILE, body={"a": 1}, headers={"If-Match": "*"}
+    )
+    assert response.status_code == 400
+    assert xapi.get("agents/profile", params=AGENT_PROFILE).content == b"plain"
+
+
+def test_profile_put_over_existing_without_precondition_is_409(xapi):
+    xapi.put("activities/profile", params=ACTIVITY_PROFILE, body={"v": 1})
+    response = xapi.put("activities/profile", params=ACTIVITY_PROFILE, body={"v": 2})
+    assert response.status_code == 409
+    assert response.json()["error"]
+    assert xapi.get("activities/profile", params=ACTIVITY_PROFILE).json() == {"v": 1}
+
+
+def test_if_match_with_current_etag_overwrites_and_stale_etag_is_412(xapi):
+    xapi.put("agents/profile", params=AGENT_PROFILE, body={"v": 1})
+    etag = xapi.get("agents/profile", params=AGENT_PROFILE)["ETag"]
+    ok = xapi.put("agents/profile", params=AGENT_PROFILE, body={"v": 2}, headers={"If-Match": etag})
+    assert ok.status_code == 204
+    stale = xapi.put(
+        "agents/profile", params=AGENT_PROFILE, body={"v": 3}, headers={"If-Match": etag}
+    )
+    assert stale.status_code == 412
+    assert xapi.get("agents/profile", params=AGENT_PROFILE).json() == {"v": 2}
+
+
+def test_if_none_match_star_creates_only(xapi):
+    headers = {"If-None-Match": "*"}
+    first = xapi.put("activities/profile", params=ACTIVITY_PROFILE, body={"v": 1}, headers=headers)
+    assert first.status_code == 204
+    second = xapi.put("activities/profile", params=ACTIVITY_PROFILE, body={"v": 2}, headers=headers)
+    assert second.status_code == 412
+
+
+def test_state_put_without_precondition_overwrites(xapi):
+    xapi.put("activities/state", params=STATE, body={"v": 1})
+    assert xapi.put("activities/state", params=STATE, body={"v": 2}).status_code == 204
+    assert xapi.get("activities/state", params=STATE).json() == {"v": 2}
+
+
+def test_missing_or_bad_parameters_are_400(xapi):
+    assert xapi.get("activities/state", params={"activityId": ACTIVITY}).status_code == 400
+    bad_agent = xapi.get(
+        "activities/state", params={"activityId": ACTIVITY, "agent": {"name": "nobody"}}
+    )
+    assert bad_agent.status_code == 400 and bad_agent.json()["property"] == "agent"
+    assert xapi.get("activities/profile", params={"activityId": "not an iri"}).status_code == 400
+    extra = xapi.get("agents/profile", params={**AGENT_PROFILE, "colour": "blue"})
+    assert extra.status_code == 400
+    assert xapi.put("agents/profile", params={"agent": AGENT}, body={}).status_code == 400
+
+
+def test_activities_returns_canonical_definition_from_statements(xapi):
+    definition = {"name": {"en-GB": "Missing from home"}}
+    xapi.post(
+        "statements",
+        body={
+            "actor": AGENT,
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+            "object": {"id": ACTIVITY, "definition": definition},
+        },
+    )
+    body = xapi.get("activities", params={"activityId": ACTIVITY}).json()
+    assert body == {"objectType": "Activity", "id": ACTIVITY, "definition": definition}
+
+
+def test_agents_returns_person_object(xapi):
+    body = xapi.get("agents", params={"agent": {**AGENT, "name": "Sam"}}).json()
+    assert body == {"objectType": "Person", "name": ["Sam"], "mbox": [AGENT["mbox"]]}
+    assert xapi.get("agents").status_code == 400
+
+
+def test_binary_documents_keep_their_content_type(xapi):
+    blob = bytes(range(256))
+    xapi.put("activities/state", params=STATE, body=blob, content_type="application/octet-stream")
+    got = xapi.get("activities/state", params=STATE)
+    assert got.content == blob and got["Content-Type"] == "application/octet-stream"
+    assert json.dumps(len(blob))
