@@ -128,7 +128,7 @@ class ChoiceBlock(blocks.StructBlock):
     """One option at a decision, with its feedback, score change, rating and route."""
 
     key = _key_block()
-    label = blocks.CharBlock(max_length=255, label="Choice text")
+    label = blocks.CharBlock(max_length=500, label="Choice text")
     feedback = blocks.TextBlock(help_text="Shown after choosing. " + MARKDOWN_HELP)
     score = blocks.IntegerBlock(default=0, label="Score change", help_text="May be negative.")
     rating = blocks.ChoiceBlock(

@@ -75,6 +75,7 @@ class Media:
     alt: str = ""
     title: str = ""
     transcript: str = ""
+    image_id: int | None = None  # a Wagtail image, when loaded from the database
 
 
 @dataclass(frozen=True)
@@ -419,6 +420,7 @@ def _media(data: dict, where: str) -> Media | None:
         _text(raw, "alt", here),
         _text(raw, "title", here),
         _text(raw, "transcript", here),
+        raw["image_id"] if isinstance(raw.get("image_id"), int) else None,
     )
 
 

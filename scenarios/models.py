@@ -159,7 +159,7 @@ class ChoiceRecord(models.Model):
     sequence = models.PositiveIntegerField()
     node_key = models.CharField(max_length=60)
     choice_key = models.CharField(max_length=60)
-    choice_label = models.CharField(max_length=255)
+    choice_label = models.TextField()
     rating = models.CharField(max_length=20)
     score_change = models.IntegerField(default=0)
     score_after = models.IntegerField(default=0)
