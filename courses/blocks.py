@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 REVIEW_REFERENCES = [f"LP{n}" for n in range(1, 5)] + [f"R{n}" for n in range(1, 12)]
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -210,6 +211,17 @@ def directory_services(*, ids: list[str]) -> list:
     return list(service_list_by_ids(ids=ids))
 
 
+class ScenarioBlock(blocks.StructBlock):
+    """A practice scenario launched from the module; completing it may count for the course."""
+
+    scenario = SnippetChooserBlock("scenarios.Scenario")
+
+    class Meta:
+        icon = "resubmit"
+        label = "Embedded scenario"
+        template = "blocks/scenario.html"
+
+
 class BaseStreamBlock(blocks.StreamBlock):
     """Every content block a module section may hold."""
 
@@ -223,6 +235,7 @@ class BaseStreamBlock(blocks.StreamBlock):
     reflection = ReflectionBlock()
     check = KnowledgeCheckBlock()
     services = DirectoryLinksBlock()
+    scenario = ScenarioBlock()
 
 
 class SectionBlock(blocks.StructBlock):
