@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "courses.agency_digest_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "directory.review_reminders_send": {
+        "task": "directory.review_reminders_send",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
 }
 
 

@@ -169,6 +169,10 @@ CELERY_TIMEZONE = TIME_ZONE
 
 WAGTAIL_SITE_NAME = "Safeguarding training"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # The database backend picks PostgreSQL full-text search there; stem English words
+    # (the directory's "interpreters" finds "interpreting"). SQLite uses FTS5.
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "english"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "vtt", "csv"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False

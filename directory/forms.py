@@ -1,0 +1,130 @@
+"""The search filters (all in the URL) and the "report a problem" form."""
+
+from django import forms
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from directory.selectors import (
+    PostcodeError,
+    ServiceQuery,
+    Sort,
+    area_choices,
+    category_choices,
+    language_choices,
+    postcode_point,
+)
+
+DELIVERY_CHOICES = [("in_person", "In person"), ("phone", "By phone"), ("online", "Online")]
+MILES_CHOICES = [("", "Any distance"), *((str(n), f"{n} miles") for n in (1, 3, 5, 10, 25, 50))]
+SORT_CHOICES = [
+    (Sort.RELEVANCE, "Best match"),
+    (Sort.DISTANCE, "Distance"),
+    (Sort.NAME, "Name (A to Z)"),
+]
+
+
+class DirectorySearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    category = forms.MultipleChoiceField(label="Category", required=False)
+    language = forms.ChoiceField(label="Language spoken", required=False)
+    age = forms.IntegerField(
+        label="Age of the child or young person",
+        required=False,
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "invalid": "Enter the age as a whole number, like 14",
+            "min_value": "Age must be 0 or more",
+            "max_value": "Age must be 120 or less",
+        },
+    )
+    area = forms.ChoiceField(label="Area covered", required=False)
+    delivery = forms.MultipleChoiceField(
+        label="How it is delivered", required=False, choices=DELIVERY_CHOICES
+    )
+    free = forms.BooleanField(label="Free services only", required=False)
+    open_now = forms.BooleanField(label="Open now", required=False)
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    miles = forms.ChoiceField(label="Distance", required=False, choices=MILES_CHOICES)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_groups = category_choices()
+        self.fields["category"].choices = [
+            (term.term, term.name)
+            for parent, children in self.category_groups
+            for term in [parent, *children]
+        ]
+        self.fields["language"].choices = [("", "Any language"), *language_choices()]
+        self.fields["area"].choices = [("", "Any area"), *((a, a) for a in area_choices())]
+        self.point = None
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode = (cleaned.get("postcode") or "").strip()
+        if postcode:
+            try:
+                self.point = postcode_point(postcode=postcode)
+            except PostcodeError as error:
+                self.add_error("postcode", str(error))
+        elif cleaned.get("miles"):
+            self.add_error("postcode", "Enter a postcode to search by distance")
+        elif cleaned.get("sort") == Sort.DISTANCE:
+            self.add_error("postcode", "Enter a postcode to sort by distance")
+        return cleaned
+
+    def to_query(self) -> ServiceQuery:
+        data = self.cleaned_data
+        text = data.get("q", "").strip()
+        sort = data.get("sort") or (Sort.RELEVANCE if text else Sort.NAME)
+        if not data.get("sort") and self.point is not None and not text:
+            sort = Sort.DISTANCE
+        return ServiceQuery(
+            text=text,
+            categories=tuple(data.get("category") or ()),
+            language=data.get("language") or "",
+            age=data.get("age"),
+            area=data.get("area") or "",
+            delivery=tuple(data.get("delivery") or ()),
+            free_only=bool(data.get("free")),
+            open_now=bool(data.get("open_now")),
+            near=self.point,
+            within_miles=float(data["miles"]) if data.get("miles") and self.point else None,
+            sort=sort,
+        )
+
+
+class ProblemReportForm(forms.Form):
+    description = forms.CharField(
+        label="What is wrong with this entry?",
+        help_text="For example, a phone number that no longer works or a service that has closed. "
+        "Do not include anything about a child or family.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        error_messages={"required": "Describe what is wrong with this entry"},
+    )
+    email = forms.EmailField(
+        label="Your email address (optional)",
+        help_text="So an editor can ask you about it.",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+
+
+class LocationAdminForm(WagtailAdminModelForm):
+    """Fill the map position from the postcode (Code-Point Open) when left blank."""
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode = cleaned.get("postal_code")
+        if postcode and (cleaned.get("latitude") is None or cleaned.get("longitude") is None):
+            try:
+                point = postcode_point(postcode=postcode)
+            except PostcodeError as error:
+                self.add_error("postal_code", str(error))
+            else:
+                cleaned["latitude"], cleaned["longitude"] = point.latitude, point.longitude
+                self.instance.latitude, self.instance.longitude = point.latitude, point.longitude
+        return cleaned

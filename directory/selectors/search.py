@@ -1,0 +1,235 @@
+"""The directory search: Wagtail full-text search over services, with filters done in SQL.
+
+Wagtail search (PostgreSQL full-text on PostgreSQL, FTS5 on SQLite) ranks the text match; every
+filter is applied first as one SQL subquery (`pk__in`), which Wagtail's database backends pass
+through untouched, so related-table filters (language, category, schedules, distance) need no
+search-index fields of their own.
+"""
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.utils import timezone
+from wagtail.search.backends import get_search_backend
+
+from directory.models import (
+    Attribute,
+    Language,
+    ReviewStatus,
+    Schedule,
+    ScheduleFrequency,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    ServiceStatus,
+    TaxonomyTerm,
+)
+from directory.models.validators import RRULE_DAYS
+from directory.selectors.postcodes import Point
+
+EARTH_RADIUS_MILES = 3958.8
+DELIVERY_FIELDS = {
+    "in_person": "delivers_in_person",
+    "phone": "delivers_by_phone",
+    "online": "delivers_online",
+}
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DISTANCE = "distance"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class ServiceQuery:
+    """Everything a search can ask for; the search form builds one from the URL."""
+
+    text: str = ""
+    categories: Sequence[str] = ()
+    language: str = ""
+    age: int | None = None
+    area: str = ""
+    delivery: Sequence[str] = ()
+    free_only: bool = False
+    open_now: bool = False
+    near: Point | None = None
+    within_miles: float | None = None
+    sort: str = Sort.RELEVANCE
+    at: datetime.datetime | None = field(default=None, compare=False)
+
+
+def haversine_miles(*, lat_field: str, lng_field: str, origin: Point):
+    """A SQL expression: great-circle miles from ``origin`` to the row's coordinates."""
+    lat0 = math.radians(origin.latitude)
+    lng0 = math.radians(origin.longitude)
+    dlat = (Radians(F(lat_field)) - lat0) / 2
+    dlng = (Radians(F(lng_field)) - lng0) / 2
+    inner = Power(Sin(dlat), 2) + math.cos(lat0) * Cos(Radians(F(lat_field))) * Power(Sin(dlng), 2)
+    return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(inner), output_field=FloatField())
+
+
+def bounding_box(*, origin: Point, miles: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lng, max_lng) enclosing a circle; lets an index prefilter rows."""
+    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
+    dlng = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
+    return (
+        origin.latitude - dlat,
+        origin.latitude + dlat,
+        origin.longitude - dlng,
+        origin.longitude + dlng,
+    )
+
+
+def schedule_open_q(*, at: datetime.datetime) -> Q:
+    """Schedules open at ``at`` (local time): weekly rules whose byday and hours cover it."""
+    local = timezone.localtime(at)
+    today, now = local.date(), local.time()
+    day = RRULE_DAYS[local.weekday()]
+    yesterday = RRULE_DAYS[(local.weekday() - 1) % 7]
+    valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    starts_today = Q(byday__contains=day) & (
+        Q(opens_at__isnull=True, closes_at__isnull=True)
+        | Q(opens_at__lte=now, closes_at__gt=now)
+        | Q(opens_at__lte=now, closes_at__isnull=True)
+        # Overnight (closes before it opens) or round the clock (closes when it opens).
+        | Q(opens_at__lte=now, closes_at__lte=F("opens_at"))
+    )
+    from_yesterday = Q(byday__contains=yesterday, closes_at__lt=F("opens_at"), closes_at__gt=now)
+    return Q(freq=ScheduleFrequency.WEEKLY) & valid & (starts_today | from_yesterday)
+
+
+def service_filtered(*, query: ServiceQuery) -> QuerySet[Service]:
+    """Published services matching every filter in ``query`` (no text search, no ordering)."""
+    services = Service.objects.filter(review_status=ReviewStatus.PUBLISHED)
+    if query.categories:
+        terms = TaxonomyTerm.objects.filter(
+            Q(term__in=query.categories) | Q(parent__term__in=query.categories)
+        )
+        services = services.filter(
+            Exists(Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__in=terms))
+        )
+    if query.language:
+        services = services.filter(
+            Exists(Language.objects.filter(service=OuterRef("pk"), code=query.language.lower()))
+        )
+    if query.age is not None:
+        services = services.filter(
+            Q(minimum_age__isnull=True) | Q(minimum_age__lte=query.age),
+            Q(maximum_age__isnull=True) | Q(maximum_age__gte=query.age),
+        )
+    if query.area:
+        services = services.filter(
+            Exists(ServiceArea.objects.filter(service=OuterRef("pk"), name__iexact=query.area))
+        )
+    if query.delivery:
+        either = Q()
+        for method in query.delivery:
+            either |= Q(**{DELIVERY_FIELDS[method]: True})
+        services = services.filter(either)
+    if query.free_only:
+        services = services.filter(free=True)
+    if query.open_now:
+        open_schedules = Schedule.objects.filter(
+            schedule_open_q(at=query.at or timezone.now()), service=OuterRef("pk")
+        )
+        services = services.exclude(status=ServiceStatus.TEMPORARILY_CLOSED).filter(
+            Exists(open_schedules)
+        )
+    if query.near is not None and query.within_miles is not None:
+        min_lat, max_lat, min_lng, max_lng = bounding_box(
+            origin=query.near, miles=query.within_miles
+        )
+        in_box = ServiceAtLocation.objects.filter(
+            location__confidential=False,
+            location__latitude__range=(min_lat, max_lat),
+            location__longitude__range=(min_lng, max_lng),
+        )
+        services = services.filter(pk__in=in_box.values("service_id"))
+        services = _with_distance(services, origin=query.near).filter(
+            distance__lte=query.within_miles
+        )
+    return services
+
+
+def _with_distance(services: QuerySet[Service], *, origin: Point) -> QuerySet[Service]:
+    # Confidential locations (refuges) never take part: a distance would reveal where they are.
+    nearest = (
+        ServiceAtLocation.objects.filter(
+            service=OuterRef("pk"),
+            location__confidential=False,
+            location__latitude__isnull=False,
+            location__longitude__isnull=False,
+        )
+        .annotate(
+            miles=haversine_miles(
+                lat_field="location__latitude", lng_field="location__longitude", origin=origin
+            )
+        )
+        .order_by("miles")
+        .values("miles")[:1]
+    )
+    return services.annotate(distance=Subquery(nearest, output_field=FloatField()))
+
+
+class RankedResults:
+    """Exact name matches first, then the full-text results; sliceable for Django's Paginator.
+
+    Hand-written because Wagtail's search ranking has no "exact title wins" rule.
+    """
+
+    def __init__(self, head: list[Service], tail):
+        self.head = head
+        self.tail = tail
+
+    def count(self) -> int:
+        return len(self.head) + self.tail.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Service]:
+        start, stop = key.start or 0, key.stop
+        head_part = self.head[start:stop]
+        tail_start = max(start - len(self.head), 0)
+        tail_stop = None if stop is None else max(stop - len(self.head), 0)
+        if tail_stop is not None and tail_stop <= tail_start:
+            return head_part
+        return head_part + list(self.tail[tail_start:tail_stop])
+
+
+def service_search(*, query: ServiceQuery):
+    """Published services for a search: a sliceable, countable sequence of Service rows.
+
+    Relevance puts exact name matches first; distance needs ``query.near``; rows carry
+    ``distance`` (miles) when a postcode was given.
+    """
+    matching = service_filtered(query=query)
+    base = (
+        Service.objects.filter(pk__in=matching.values("pk"))
+        .select_related("organization")
+        .prefetch_related("attributes__taxonomy_term", "languages", "phones")
+    )
+    if query.near is not None:
+        base = _with_distance(base, origin=query.near)
+    sort = query.sort
+    if sort == Sort.DISTANCE and query.near is None:
+        sort = Sort.RELEVANCE
+    if sort == Sort.DISTANCE:
+        base = base.order_by(F("distance").asc(nulls_last=True), "name")
+    elif sort == Sort.NAME or not query.text:
+        base = base.order_by("name")
+    text = query.text.strip()
+    if not text:
+        return base
+    if sort == Sort.RELEVANCE:
+        head = list(base.filter(name__iexact=text))
+        rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
+        return RankedResults(head, get_search_backend().search(text, rest, operator="and"))
+    return get_search_backend().search(text, base, operator="and", order_by_relevance=False)

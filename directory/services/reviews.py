@@ -1,0 +1,53 @@
+"""Editorial writes: problem reports from the public pages and the weekly assurer reminders."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from directory.models import ProblemReport, ProblemReportStatus, Service
+from directory.selectors import services_due_for_review
+
+
+def problem_report_create(
+    *, service: Service, description: str, reporter_email: str = "", reporter=None
+) -> ProblemReport:
+    """Record a "report a problem with this entry" task for editors (not idempotent)."""
+    description = description.strip()
+    if not description:
+        raise ValueError("Describe what is wrong with this entry")
+    return ProblemReport.objects.create(
+        service=service,
+        description=description[:5000],
+        reporter_email=reporter_email.strip(),
+        reporter=reporter if getattr(reporter, "is_authenticated", False) else None,
+    )
+
+
+def problem_report_resolve(*, report: ProblemReport, note: str = "") -> ProblemReport:
+    """Mark a problem report resolved; idempotent."""
+    if report.status != ProblemReportStatus.RESOLVED:
+        report.status = ProblemReportStatus.RESOLVED
+        report.resolved_at = timezone.now()
+        report.resolution_note = note
+        report.save(update_fields=["status", "resolved_at", "resolution_note"])
+    return report
+
+
+def review_reminders_send() -> int:
+    """Email each assurer the entries they must review; returns how many emails were sent.
+
+    Safe to re-run: it only reads and emails, so a retried run sends the reminder again.
+    """
+    sent = 0
+    for email, services in services_due_for_review().items():
+        context = {"services": services, "site_url": settings.SITE_URL.rstrip("/")}
+        body = render_to_string("directory/email/review_reminder.txt", context)
+        send_mail(
+            subject=f"Directory entries to review: {len(services)}",
+            message=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+        sent += 1
+    return sent
