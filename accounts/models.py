@@ -8,8 +8,12 @@ statements sent outside the platform use instead of an email.
 import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 
 
 class Sector(models.TextChoices):
@@ -22,7 +26,7 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Agency(models.Model):
+class Agency(ClusterableModel):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     sector = models.CharField(max_length=40, choices=Sector.choices)
@@ -33,7 +37,20 @@ class Agency(models.Model):
     headcount = models.PositiveIntegerField(
         default=0, help_text="Declared number of practitioners: the denominator of coverage."
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive agencies are not offered at registration."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("sector"),
+        FieldPanel("local_authority_area"),
+        FieldPanel("headcount"),
+        FieldPanel("requires_approval"),
+        FieldPanel("is_active"),
+        InlinePanel("domains", heading="Email domains", label="Email domain"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -46,8 +63,19 @@ class Agency(models.Model):
 class AgencyDomain(models.Model):
     """An email domain whose owners belong to an agency (pre-selects it at registration)."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(max_length=190)
+    agency = ParentalKey(Agency, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(
+        max_length=190,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$",
+                "Enter a domain such as police.example.org, without the @.",
+            )
+        ],
+        help_text="The part of the email address after the @, such as police.example.org.",
+    )
+
+    panels = [FieldPanel("domain")]
 
     class Meta:
         ordering = ["domain"]
@@ -62,6 +90,8 @@ class AgencyDomain(models.Model):
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
+
+    panels = [FieldPanel("agency"), FieldPanel("name")]
 
     class Meta:
         ordering = ["agency__name", "name"]

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from accounts.models import Agency, AgencyDomain, User
+from accounts.models import Agency, AgencyDomain, MembershipStatus, Team, User
 from accounts.roles import Role
 
 
@@ -31,7 +31,11 @@ def user_is_partnership_admin(*, user) -> bool:
 
 def user_is_agency_lead(*, user) -> bool:
     """Agency leads see reports for their own agency only."""
-    return user_has_role(user=user, role=Role.AGENCY_LEAD) and user.agency_id is not None
+    return (
+        user_has_role(user=user, role=Role.AGENCY_LEAD)
+        and user.agency_id is not None
+        and user.membership_status == MembershipStatus.APPROVED
+    )
 
 
 def user_report_agencies(*, user) -> QuerySet[Agency]:
@@ -58,8 +62,73 @@ def agency_for_email(*, email: str) -> Agency | None:
 
 def agency_members_pending(*, agency: Agency) -> QuerySet[User]:
     """Members of an agency waiting for approval, oldest first."""
-    from accounts.models import MembershipStatus
+    return User.objects.filter(
+        agency=agency, membership_status=MembershipStatus.PENDING, is_active=True
+    ).order_by("date_joined")
 
-    return User.objects.filter(agency=agency, membership_status=MembershipStatus.PENDING).order_by(
-        "date_joined"
+
+def agency_members(*, agency: Agency) -> QuerySet[User]:
+    """An agency's approved, active members by name, with team and job role."""
+    return (
+        User.objects.filter(
+            agency=agency, membership_status=MembershipStatus.APPROVED, is_active=True
+        )
+        .select_related("team", "job_role")
+        .order_by("last_name", "first_name", "email")
     )
+
+
+def agency_leads(*, agency: Agency) -> QuerySet[User]:
+    """Active, approved agency leads of the agency (who decide on its new members)."""
+    return User.objects.filter(
+        agency=agency,
+        groups__name=Role.AGENCY_LEAD.value,
+        is_active=True,
+        membership_status=MembershipStatus.APPROVED,
+    ).distinct()
+
+
+def partnership_admins() -> QuerySet[User]:
+    """Active partnership admins (who hear about members when an agency has no lead)."""
+    return User.objects.filter(groups__name=Role.PARTNERSHIP_ADMIN.value, is_active=True).distinct()
+
+
+def user_can_decide_membership(*, user, member: User) -> bool:
+    """Whether the user is an agency lead of the member's agency."""
+    return user_is_agency_lead(user=user) and member.agency_id == user.agency_id
+
+
+def user_is_approved_member(*, user) -> bool:
+    """Whether a signed-in user may use learner pages (not waiting for or refused approval)."""
+    return user.membership_status == MembershipStatus.APPROVED
+
+
+def team_choices_by_agency() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Teams of active agencies grouped by agency name, for an ``<optgroup>`` select."""
+    grouped: dict[str, list[tuple[int, str]]] = {}
+    for team in Team.objects.filter(agency__is_active=True).select_related("agency"):
+        grouped.setdefault(team.agency.name, []).append((team.pk, team.name))
+    return list(grouped.items())
+
+
+def learning_events_for_user(*, user) -> dict:
+    """A personal-data section: every learning event recorded for the user, oldest first."""
+    from courses.models import LearningEvent
+
+    events = LearningEvent.objects.filter(user=user).order_by("occurred_at")
+    return {
+        "learning_events": [
+            {
+                "id": str(event.id),
+                "kind": event.kind,
+                "activity": event.activity,
+                "occurred_at": event.occurred_at.isoformat(),
+                "registration": str(event.registration) if event.registration else None,
+                "course_id": event.course_id,
+                "module_id": event.module_id,
+                "result": event.result,
+                "extra": event.extra,
+            }
+            for event in events
+        ]
+    }

@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.UsersAdminConfig",  # wagtail.users with our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MembershipGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -131,6 +132,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+
+# "Download your data": callables taking user=... and returning a dict of sections. Each app
+# appends its own (accounts.services.user_data_export merges them).
+PERSONAL_DATA_EXPORTERS = [
+    "accounts.selectors.learning_events_for_user",
+    "courses.selectors.personal_data_for_user",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

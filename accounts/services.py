@@ -1,0 +1,170 @@
+"""Writes about people and their agency membership, and the personal-data export."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from accounts.models import Agency, JobRole, MembershipStatus, Team, User
+from accounts.selectors import agency_leads, partnership_admins, user_can_decide_membership
+
+logger = logging.getLogger(__name__)
+
+
+def _status_for(agency: Agency) -> MembershipStatus:
+    return MembershipStatus.PENDING if agency.requires_approval else MembershipStatus.APPROVED
+
+
+def _enqueue_pending_notice(user: User) -> None:
+    from accounts.tasks import membership_pending_notify_task
+
+    transaction.on_commit(partial(membership_pending_notify_task.delay, user.pk))
+
+
+@transaction.atomic
+def user_membership_join(
+    *, user: User, agency: Agency, team: Team | None, job_role: JobRole
+) -> User:
+    """Put a new member in an agency; pending (leads emailed on commit) if it needs approval."""
+    if team is not None and team.agency_id != agency.pk:
+        raise ValidationError({"team": "The team is not in the agency."})
+    user.agency, user.team, user.job_role = agency, team, job_role
+    user.membership_status = _status_for(agency)
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["agency", "team", "job_role", "membership_status"])
+    if user.membership_status == MembershipStatus.PENDING:
+        _enqueue_pending_notice(user)
+    return user
+
+
+@transaction.atomic
+def user_profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    agency: Agency,
+    team: Team | None,
+    job_role: JobRole,
+) -> User:
+    """Correct a member's details; moving agency re-applies that agency's approval rule."""
+    if team is not None and team.agency_id != agency.pk:
+        raise ValidationError({"team": "The team is not in the agency."})
+    moved = user.agency_id != agency.pk
+    user.first_name, user.last_name = first_name.strip(), last_name.strip()
+    user.agency, user.team, user.job_role = agency, team, job_role
+    if moved:
+        user.membership_status = _status_for(agency)
+    user.full_clean(exclude=["password"])
+    user.save(
+        update_fields=["first_name", "last_name", "agency", "team", "job_role", "membership_status"]
+    )
+    if moved and user.membership_status == MembershipStatus.PENDING:
+        _enqueue_pending_notice(user)
+    return user
+
+
+@transaction.atomic
+def membership_decide(*, decided_by: User, member_id: int, approve: bool) -> User:
+    """Approve or reject a pending member; raises PermissionDenied for anyone but their agency's
+    lead and ValidationError if they are not waiting; emails the member on commit."""
+    member = User.objects.select_for_update().filter(pk=member_id).first()
+    if member is None or not user_can_decide_membership(user=decided_by, member=member):
+        raise PermissionDenied("Only a lead of the member's agency can decide.")
+    if member.membership_status != MembershipStatus.PENDING:
+        raise ValidationError(f"{member} is not waiting for approval.")
+    member.membership_status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+    member.save(update_fields=["membership_status"])
+    logger.info("membership %s: user %s by %s", member.membership_status, member.pk, decided_by.pk)
+    from accounts.tasks import membership_decision_notify_task
+
+    transaction.on_commit(partial(membership_decision_notify_task.delay, member.pk))
+    return member
+
+
+def _send(*, template: str, to: list[str], context: dict) -> int:
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = render_to_string(f"account/email/{template}_subject.txt", context).strip()
+    body = render_to_string(f"account/email/{template}_message.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+def membership_pending_notify(*, user_id: int) -> int:
+    """Email the agency's leads (or, if it has none, partnership admins) that someone waits;
+    returns the number of recipients; sends nothing if the member no longer waits."""
+    user = User.objects.select_related("agency").filter(pk=user_id).first()
+    if user is None or user.membership_status != MembershipStatus.PENDING:
+        return 0
+    recipients = list(agency_leads(agency=user.agency).values_list("email", flat=True))
+    if not recipients:
+        recipients = list(partnership_admins().values_list("email", flat=True))
+    if recipients:
+        _send(
+            template="membership_pending",
+            to=recipients,
+            context={"member": user, "agency": user.agency},
+        )
+    return len(recipients)
+
+
+def membership_decision_notify(*, user_id: int) -> bool:
+    """Email a member the decision on their membership; False if there is nothing to say."""
+    user = User.objects.select_related("agency").filter(pk=user_id).first()
+    if user is None or user.membership_status == MembershipStatus.PENDING:
+        return False
+    _send(
+        template="membership_decision",
+        to=[user.email],
+        context={
+            "member": user,
+            "agency": user.agency,
+            "approved": user.membership_status == MembershipStatus.APPROVED,
+        },
+    )
+    return True
+
+
+def _user_details(user: User) -> dict:
+    return {
+        "email": user.email,
+        "given_name": user.first_name,
+        "family_name": user.last_name,
+        "pseudonym": str(user.pseudonym),
+        "agency": user.agency.name if user.agency else None,
+        "team": user.team.name if user.team else None,
+        "job_role": user.job_role.name if user.job_role else None,
+        "membership_status": user.membership_status,
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user.emailaddress_set.order_by("email")
+        ],
+    }
+
+
+def user_data_export(*, user: User) -> dict:
+    """Everything the platform holds about the user, as JSON-ready data (UK GDPR Article 15).
+
+    Sections come from the callables in ``settings.PERSONAL_DATA_EXPORTERS``, each taking
+    ``user=`` and returning a dict of sections; raises ImproperlyConfigured-style ValueError if
+    two exporters claim the same section.
+    """
+    export = {
+        "service": settings.WAGTAIL_SITE_NAME,
+        "exported_at": timezone.now().isoformat(),
+        "you": _user_details(user),
+    }
+    for path in settings.PERSONAL_DATA_EXPORTERS:
+        for section, data in import_string(path)(user=user).items():
+            if section in export:
+                raise ValueError(f"{path}: section {section!r} is already in the export")
+            export[section] = data
+    return export

@@ -1,0 +1,17 @@
+"""Celery tasks for accounts: thin wrappers; the services do the work."""
+
+from celery import shared_task
+
+from accounts.services import membership_decision_notify, membership_pending_notify
+
+
+@shared_task(name="accounts.membership_pending_notify", acks_late=True)
+def membership_pending_notify_task(user_id: int) -> int:
+    """Tell an agency's leads that a new member is waiting for approval."""
+    return membership_pending_notify(user_id=user_id)
+
+
+@shared_task(name="accounts.membership_decision_notify", acks_late=True)
+def membership_decision_notify_task(user_id: int) -> bool:
+    """Tell a member whether their agency approved them."""
+    return membership_decision_notify(user_id=user_id)
