@@ -193,7 +193,12 @@ class DirectoryLinksBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
-        context["services"] = directory_services(ids=service_ids_parse(value["services"]))
+        state = (parent_context or {}).get("state") or {}
+        # The module page fetches every block's services in one query and passes them as state.
+        if "services" in state:
+            context["services"] = state["services"]
+        else:
+            context["services"] = directory_services(ids=service_ids_parse(value["services"]))
         return context
 
     class Meta:

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from courses.blocks import directory_services, service_ids_parse
 from courses.models import (
     Certificate,
     CheckAnswer,
@@ -179,13 +180,19 @@ def module_view(*, module: ModulePage, user, position) -> dict:
         if b.block_type == "scenario" and b.value.get("scenario") is not None
     }
     completed_scenarios = scenarios_completed(user=user, scenario_ids=scenario_ids)
-    items = [
-        BlockItem(
-            block=b,
-            state=_block_state(b, answers, reflections, completed_scenarios, module=module),
-        )
-        for b in blocks
-    ]
+    service_ids = {
+        b.id: service_ids_parse(b.value["services"]) for b in blocks if b.block_type == "services"
+    }
+    services = {
+        str(s.pk): s
+        for s in directory_services(ids=[i for ids in service_ids.values() for i in ids])
+    }
+    items = []
+    for b in blocks:
+        state = _block_state(b, answers, reflections, completed_scenarios, module=module)
+        if b.id in service_ids:
+            state["services"] = [services[i] for i in service_ids[b.id] if i in services]
+        items.append(BlockItem(block=b, state=state))
     next_module = (
         None
         if current < len(sections)
