@@ -19,6 +19,7 @@ MEMBERSHIP_FIELDS = ["agency", "team", "job_role", "membership_status"]
 
 class AgencyViewSet(ModelViewSet):
     model = Agency
+    name = "agencies"
     icon = "group"
     menu_label = "Agencies"
     list_display = ["name", "sector", "local_authority_area", "headcount", "requires_approval"]
@@ -29,6 +30,7 @@ class AgencyViewSet(ModelViewSet):
 
 class TeamViewSet(ModelViewSet):
     model = Team
+    name = "teams"
     icon = "list-ul"
     menu_label = "Teams"
     list_display = ["name", "agency"]
@@ -50,6 +52,8 @@ class JobRoleAdminForm(WagtailAdminModelForm):
 
 class JobRoleViewSet(ModelViewSet):
     model = JobRole
+    name = "job_roles"
+    url_prefix = "job-roles"
     icon = "user"
     menu_label = "Job roles"
     list_display = ["name", "slug"]

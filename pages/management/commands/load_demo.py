@@ -1,0 +1,209 @@
+"""Load demonstration agencies, teams, job roles and one account per role; idempotent.
+
+Then loads the seed curriculum with ``load_content`` when that command is installed.
+"""
+
+import os
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
+from accounts.roles import Role
+
+DEFAULT_PASSWORD = "safeguarding-demo-2026"  # noqa: S105  printed for the demo; never production
+
+# name, slug, sector, headcount, requires approval, email domain, teams
+AGENCIES = [
+    (
+        "Greater Manchester Police",
+        "gmp",
+        Sector.POLICE,
+        620,
+        True,
+        "police.example.org",
+        ["Oldham district response", "Missing from home team", "Public protection unit"],
+    ),
+    (
+        "Oldham Children's Social Care",
+        "oldham-csc",
+        Sector.CHILDRENS_SOCIAL_CARE,
+        410,
+        False,
+        "oldham.example.org",
+        ["Multi-agency safeguarding hub", "Children in care", "Leaving care", "Edge of care"],
+    ),
+    (
+        "Northern Care Alliance NHS",
+        "nca-nhs",
+        Sector.HEALTH,
+        350,
+        True,
+        "nhs.example.org",
+        ["School nursing", "Health visiting", "Emergency department", "Safeguarding team"],
+    ),
+    (
+        "Oldham schools",
+        "oldham-schools",
+        Sector.EDUCATION,
+        2400,
+        False,
+        "schools.example.org",
+        ["Primary schools", "Secondary schools", "Special schools"],
+    ),
+    (
+        "Pennine Residential Care",
+        "pennine-residential",
+        Sector.RESIDENTIAL_CARE,
+        85,
+        True,
+        "pennine-care.example.org",
+        ["Moorside house", "Valley view house"],
+    ),
+    (
+        "Oldham Youth and Community Trust",
+        "oldham-youth",
+        Sector.VOLUNTARY,
+        60,
+        False,
+        "youth.example.org",
+        ["Detached youth work", "Roma, Gypsy and Traveller outreach"],
+    ),
+]
+
+# name, slug, sectors (empty: any)
+JOB_ROLES = [
+    ("Social worker", "social-worker", [Sector.CHILDRENS_SOCIAL_CARE]),
+    ("Police officer", "police-officer", [Sector.POLICE]),
+    ("Teacher", "teacher", [Sector.EDUCATION]),
+    ("Designated safeguarding lead", "designated-safeguarding-lead", []),
+    ("Residential care worker", "residential-care-worker", [Sector.RESIDENTIAL_CARE]),
+    ("School nurse", "school-nurse", [Sector.HEALTH]),
+    ("Health visitor", "health-visitor", [Sector.HEALTH]),
+    (
+        "Independent reviewing officer",
+        "independent-reviewing-officer",
+        [Sector.CHILDRENS_SOCIAL_CARE],
+    ),
+    ("Team manager", "team-manager", []),
+    ("Youth worker", "youth-worker", [Sector.VOLUNTARY]),
+    ("Other", "other", []),
+]
+
+# email, given name, family name, role, agency slug, team, job role slug
+ACCOUNTS = [
+    (
+        "learner@oldham.example.org",
+        "Lara",
+        "Learner",
+        Role.LEARNER,
+        "oldham-csc",
+        "Children in care",
+        "social-worker",
+    ),
+    (
+        "trainer@oldham.example.org",
+        "Tom",
+        "Trainer",
+        Role.TRAINER,
+        "oldham-csc",
+        "Multi-agency safeguarding hub",
+        "team-manager",
+    ),
+    (
+        "lead@police.example.org",
+        "Alex",
+        "Lead",
+        Role.AGENCY_LEAD,
+        "gmp",
+        "Missing from home team",
+        "police-officer",
+    ),
+    (
+        "admin@oldham.example.org",
+        "Priya",
+        "Admin",
+        Role.PARTNERSHIP_ADMIN,
+        "oldham-csc",
+        "Multi-agency safeguarding hub",
+        "designated-safeguarding-lead",
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo agencies, teams, job roles and one account per role (safe to re-run)."
+
+    def handle(self, *args, **options):
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        with transaction.atomic():
+            agencies = self._agencies()
+            roles = self._job_roles()
+            accounts = [self._account(row, agencies, roles, password) for row in ACCOUNTS]
+        self._print(accounts, password)
+        if "load_content" in get_commands():
+            self.stdout.write("Loading the seed curriculum (load_content)...")
+            call_command("load_content", stdout=self.stdout, stderr=self.stderr)
+
+    def _agencies(self) -> dict[str, Agency]:
+        agencies = {}
+        for name, slug, sector, headcount, approval, domain, teams in AGENCIES:
+            agency, _ = Agency.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "sector": sector,
+                    "headcount": headcount,
+                    "requires_approval": approval,
+                    "local_authority_area": "Oldham",
+                    "is_active": True,
+                },
+            )
+            AgencyDomain.objects.update_or_create(domain=domain, defaults={"agency": agency})
+            for team in teams:
+                Team.objects.get_or_create(agency=agency, name=team)
+            agencies[slug] = agency
+        return agencies
+
+    def _job_roles(self) -> dict[str, JobRole]:
+        roles = {}
+        for name, slug, sectors in JOB_ROLES:
+            roles[slug], _ = JobRole.objects.update_or_create(
+                slug=slug, defaults={"name": name, "sectors": [str(s) for s in sectors]}
+            )
+        return roles
+
+    def _account(self, row, agencies, roles, password) -> tuple[str, str, str]:
+        email, first, last, role, agency_slug, team_name, job_role = row
+        agency = agencies[agency_slug]
+        user, _ = User.objects.update_or_create(
+            email=email,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "agency": agency,
+                "team": Team.objects.get(agency=agency, name=team_name),
+                "job_role": roles[job_role],
+                "membership_status": MembershipStatus.APPROVED,
+                "is_active": True,
+            },
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=role.value))
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return email, role.label, agency.name
+
+    def _print(self, accounts, password) -> None:
+        width = max(len(email) for email, _, _ in accounts)
+        self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /accounts/login/):"))
+        self.stdout.write(f"  {'Email'.ljust(width)}  {'Role'.ljust(17)}  Agency")
+        for email, role, agency in accounts:
+            self.stdout.write(f"  {email.ljust(width)}  {role.ljust(17)}  {agency}")
+        source = "from DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "default"
+        self.stdout.write(f"  Password for every account ({source}): {password}")

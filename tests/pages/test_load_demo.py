@@ -1,0 +1,77 @@
+"""manage.py load_demo: agencies, job roles and one verified account per role, idempotently."""
+
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from accounts.models import Agency, JobRole, Sector, Team, User
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def run(monkeypatch, password=None) -> str:
+    if password:
+        monkeypatch.setenv("DEMO_PASSWORD", password)
+    else:
+        monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    monkeypatch.setattr("pages.management.commands.load_demo.get_commands", lambda: {})
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_load_demo_creates_an_agency_per_sector_with_domains_and_teams(monkeypatch):
+    run(monkeypatch)
+
+    sectors = set(Agency.objects.values_list("sector", flat=True))
+    assert sectors == set(Sector.values) - {Sector.OTHER}
+    assert Agency.objects.get(slug="gmp").domains.get().domain == "police.example.org"
+    assert Team.objects.filter(agency__slug="oldham-csc").count() == 4
+    assert JobRole.objects.filter(slug="independent-reviewing-officer").exists()
+
+
+def test_load_demo_makes_one_verified_account_per_role_and_prints_them(monkeypatch):
+    out = run(monkeypatch, password="a-demo-passphrase")
+
+    for role in Role:
+        user = User.objects.get(groups__name=role.value)
+        assert user.check_password("a-demo-passphrase")
+        assert EmailAddress.objects.get(user=user, primary=True, verified=True)
+        assert user.email in out
+    assert "a-demo-passphrase" in out
+
+
+def test_load_demo_prints_the_default_password_when_none_is_set(monkeypatch):
+    out = run(monkeypatch)
+
+    assert "(default): safeguarding-demo-2026" in out
+    assert User.objects.get(email="learner@oldham.example.org").check_password(
+        "safeguarding-demo-2026"
+    )
+
+
+def test_load_demo_is_idempotent(monkeypatch):
+    run(monkeypatch)
+    counts = [m.objects.count() for m in (Agency, Team, JobRole, User, EmailAddress)]
+
+    run(monkeypatch)
+
+    assert [m.objects.count() for m in (Agency, Team, JobRole, User, EmailAddress)] == counts
+
+
+def test_load_demo_loads_content_when_that_command_exists(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        "pages.management.commands.load_demo.get_commands", lambda: {"load_content": "x"}
+    )
+    monkeypatch.setattr(
+        "pages.management.commands.load_demo.call_command",
+        lambda name, **kwargs: calls.append(name),
+    )
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert calls == ["load_content"]
