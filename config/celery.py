@@ -21,6 +21,14 @@ app.conf.beat_schedule = {
         "task": "courses.agency_digest_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
     },
+    "reports.follow_ups_send": {
+        "task": "reports.follow_ups_send",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "reports.monthly_reports_send": {
+        "task": "reports.monthly_reports_send",
+        "schedule": crontab(hour=6, minute=0, day_of_month=1),
+    },
     "directory.review_reminders_send": {
         "task": "directory.review_reminders_send",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),

@@ -1,0 +1,103 @@
+"""Scenario insight: what practitioners chose at each decision, by practice rating and sector.
+
+Small counts are suppressed here, in the selector, so that every screen and export shows the
+same protected figures: a count from 1 to 4 becomes "fewer than 5" (SUPPRESSED).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from accounts.models import Sector
+from reports.selectors.scope import ReportFilters, report_agency_ids
+from scenarios.models import ChoiceRecord, Scenario
+
+SUPPRESSION_THRESHOLD = 5
+SUPPRESSED = "fewer than 5"
+RATING_ORDER = {"recommended": 0, "acceptable": 1, "risky": 2}
+
+
+def suppress(count: int) -> int | str:
+    """The count to publish: 0 or at least 5 as it is, 1 to 4 as "fewer than 5"."""
+    return SUPPRESSED if 0 < count < SUPPRESSION_THRESHOLD else count
+
+
+@dataclass
+class ChoiceLine:
+    key: str
+    label: str
+    rating: str
+    counts: dict[str, int | str] = field(default_factory=dict)  # sector -> suppressed count
+
+
+@dataclass
+class Decision:
+    scenario_id: int
+    scenario_title: str
+    node_key: str
+    question: str
+    choices: list[ChoiceLine] = field(default_factory=list)
+
+
+def scenario_insight(*, viewer, filters: ReportFilters) -> tuple[list[tuple[str, str]], list]:
+    """(sectors shown, decisions with each choice's suppressed count per sector).
+
+    Counts choices that stood (not withdrawn by going back) in learners' attempts, excluding
+    previews, scoped to the viewer's agencies; three queries whatever the number of learners.
+    """
+    agency_ids = report_agency_ids(viewer=viewer, agency_id=filters.agency_id)
+    records = ChoiceRecord.objects.filter(
+        withdrawn=False,
+        attempt__is_preview=False,
+        attempt__learner__agency_id__in=agency_ids,
+        chosen_at__lte=filters.at,
+    )
+    if filters.start:
+        records = records.filter(chosen_at__gte=filters.start)
+    raw = (
+        records.values(
+            "attempt__scenario_id",
+            "node_key",
+            "choice_key",
+            "rating",
+            "attempt__learner__agency__sector",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item in raw:
+        key = (item["attempt__scenario_id"], item["node_key"], item["choice_key"], item["rating"])
+        counts[key][item["attempt__learner__agency__sector"]] += item["n"]
+    sectors_seen = {s for by_sector in counts.values() for s in by_sector}
+    sectors = [(value, label) for value, label in Sector.choices if value in sectors_seen]
+    scenario_ids = {key[0] for key in counts}
+    decisions = []
+    for scenario in Scenario.objects.filter(pk__in=scenario_ids).order_by("title"):
+        for block in scenario.nodes:
+            if block.block_type != "decision":
+                continue
+            value = block.value
+            decision = Decision(scenario.pk, scenario.title, value["key"], value["question"])
+            for choice in value["choices"]:
+                decision.choices.append(
+                    ChoiceLine(choice["key"], choice["label"], choice["rating"])
+                )
+            known = {c.key for c in decision.choices}
+            for s_id, node, choice_key, rating in counts:
+                if s_id == scenario.pk and node == decision.node_key and choice_key not in known:
+                    # A choice from an earlier revision of the scenario.
+                    decision.choices.append(ChoiceLine(choice_key, f"({choice_key})", rating))
+                    known.add(choice_key)
+            for line in decision.choices:
+                found = {}
+                for (s_id, node, choice_key, _), by_sector in counts.items():
+                    if (s_id, node, choice_key) == (scenario.pk, decision.node_key, line.key):
+                        for sector, n in by_sector.items():
+                            found[sector] = found.get(sector, 0) + n
+                line.counts = {sector: suppress(found.get(sector, 0)) for sector, _ in sectors}
+            decision.choices.sort(key=lambda c: RATING_ORDER.get(c.rating, 9))
+            if any(any(c.counts.values()) for c in decision.choices):
+                decisions.append(decision)
+    return sectors, decisions

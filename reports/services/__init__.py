@@ -1,0 +1,1 @@
+"""Writes for reports: rollups, evaluations, reminders, subscriptions, exports and traceability."""

@@ -1,0 +1,68 @@
+"""Tables as CSV and XLSX, and the board's assurance report as a PDF with charts."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+
+from accounts.models import Agency
+from reports.selectors.scope import ReportFilters, report_agency_ids
+from reports.selectors.tables import Table, report_table
+
+# Spreadsheet formula injection (OWASP "CSV injection"): text starting with these is quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def table_csv(*, table: Table) -> str:
+    """The table as CSV text: a header row, then the rows exactly as on screen."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_safe(value) for value in row])
+    return buffer.getvalue()
+
+
+def table_xlsx(*, table: Table) -> bytes:
+    """The table as an XLSX workbook of one sheet; numbers stay numbers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31]
+    sheet.append(table.columns)
+    for row in table.rows:
+        sheet.append([_safe(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+PDF_TABLES = ("figures", "breakdown", "trend", "insight", "traceability", "evaluation")
+
+
+def report_pdf(*, viewer, filters: ReportFilters) -> bytes:
+    """The assurance report for the viewer's scope as PDF bytes (WeasyPrint, no network)."""
+    from weasyprint import HTML
+
+    agency_ids = report_agency_ids(viewer=viewer, agency_id=filters.agency_id)
+    agencies = Agency.objects.filter(pk__in=agency_ids)
+    scope = agencies.get().name if len(agency_ids) == 1 else "All partner agencies"
+    tables = {name: report_table(name=name, viewer=viewer, filters=filters) for name in PDF_TABLES}
+    html = render_to_string(
+        "reports/report_pdf.html",
+        {
+            "tables": tables,
+            "filters": filters,
+            "scope": scope,
+            "generated_at": timezone.now(),
+        },
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
