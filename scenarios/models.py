@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -93,6 +94,17 @@ class Scenario(
     @property
     def revisions(self):
         return self._revisions
+
+    def publish(self, revision, *args, **kwargs):
+        """Refuse to publish a revision with validation errors, whatever the route (workflow
+        approval, scheduled publishing, reverting); the edit form reports them first."""
+        from scenarios.forms import scenario_publish_errors
+
+        draft = revision.as_object()
+        errors = scenario_publish_errors(start=draft.start, nodes=draft.nodes)
+        if errors:
+            raise ValidationError(errors)
+        return super().publish(revision, *args, **kwargs)
 
     def get_preview_template(self, request, mode_name):
         return "scenarios/preview.html"

@@ -81,3 +81,69 @@ def scenario_create(*, publish: bool = True, **overrides):
         data=definition(**overrides), media_root=Path("/nonexistent"), publish=publish
     )
     return scenario
+
+
+def _list(data: dict, prefix: str, items: list, fill) -> None:
+    data[f"{prefix}-count"] = str(len(items))
+    for i, item in enumerate(items):
+        data[f"{prefix}-{i}-deleted"] = ""
+        data[f"{prefix}-{i}-order"] = str(i)
+        data[f"{prefix}-{i}-id"] = ""
+        fill(data, f"{prefix}-{i}-value", item)
+
+
+def _branch(data, prefix, branch):
+    data[f"{prefix}-min_score"] = str(branch["if"].get("min_score", ""))
+    data[f"{prefix}-chose"] = branch["if"].get("chose", "")
+    data[f"{prefix}-next"] = branch["next"]
+
+
+def _choice(data, prefix, choice):
+    for name in ("key", "label", "feedback", "score", "rating", "next"):
+        data[f"{prefix}-{name}"] = str(choice.get(name, ""))
+    data[f"{prefix}-learning_points"] = choice.get("learning_points", [])
+    _list(data, f"{prefix}-branches", choice.get("branches", []), _branch)
+
+
+def _node(data, prefix, node):
+    if node["type"] == "situation":
+        for name in ("key", "speaker", "text", "next"):
+            data[f"{prefix}-{name}"] = node.get(name, "")
+        data[f"{prefix}-media-count"] = "0"
+        _list(data, f"{prefix}-branches", node.get("branches", []), _branch)
+    elif node["type"] == "decision":
+        data[f"{prefix}-key"] = node["key"]
+        data[f"{prefix}-question"] = node["question"]
+        _list(data, f"{prefix}-choices", node["choices"], _choice)
+    else:
+        for name in ("key", "outcome", "debrief"):
+            data[f"{prefix}-{name}"] = node.get(name, "")
+        data[f"{prefix}-learning_points"] = node.get("learning_points", [])
+        _list(
+            data,
+            f"{prefix}-services",
+            node.get("services", []),
+            lambda d, p, v: d.__setitem__(p, v),
+        )
+
+
+def admin_form_data(data: dict, *, action: str | None = None) -> dict:
+    """POST data for the Wagtail snippet create/edit form (StreamField's form encoding)."""
+    form = {
+        name: str(data[name])
+        for name in ("title", "slug", "introduction", "content_note", "estimated_minutes", "start")
+    }
+    if data.get("allow_back"):
+        form["allow_back"] = "on"
+    form["learning_points"] = data.get("learning_points", [])
+    form["recommendations"] = data.get("recommendations", [])
+    form["nodes-count"] = str(len(data["nodes"]))
+    for i, node in enumerate(data["nodes"]):
+        form[f"nodes-{i}-deleted"] = ""
+        form[f"nodes-{i}-order"] = str(i)
+        form[f"nodes-{i}-type"] = node["type"]
+        form[f"nodes-{i}-id"] = ""
+        _node(form, f"nodes-{i}-value", node)
+    if action:
+        form[f"action-{action}"] = "action"
+    return form
