@@ -23,4 +23,6 @@ class AdminCSPMiddleware:
                 "style-src": ["'self'", "'unsafe-inline'"],
                 "img-src": ["'self'", "data:", "blob:"],
             }
+            # Wagtail previews pages in a same-origin iframe (X_FRAME_OPTIONS is DENY).
+            response.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response

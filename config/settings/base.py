@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "config.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MembershipGateMiddleware",
+    "accounts.middleware.MembershipGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -132,6 +133,17 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+
+# "Download your data": callables taking user=... and returning a dict of sections. Each app
+# appends its own (accounts.services.user_data_export merges them).
+PERSONAL_DATA_EXPORTERS = [
+    "accounts.selectors.learning_events_for_user",
+    "courses.selectors.personal_data_for_user",
+]
 # Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
@@ -211,7 +223,8 @@ CONTENT_SECURITY_POLICY = {
 # The Wagtail admin relies on inline styles and scripts; config.middleware relaxes the policy there.
 CSP_ADMIN_PATHS = ("/admin/", "/django-admin/")
 
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No framing; the admin's own page previews get SAMEORIGIN from config.middleware.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
