@@ -68,7 +68,6 @@ MIDDLEWARE = [
     "config.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MembershipGateMiddleware",
-    "accounts.middleware.MembershipGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -133,17 +132,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-
-# "Download your data": callables taking user=... and returning a dict of sections. Each app
-# appends its own (accounts.services.user_data_export merges them).
-PERSONAL_DATA_EXPORTERS = [
-    "accounts.selectors.learning_events_for_user",
-    "courses.selectors.personal_data_for_user",
-]
 # Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
