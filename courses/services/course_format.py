@@ -297,9 +297,14 @@ def module_body_parse(path: Path, text: str, first_line: int, *, scope: str) -> 
                 raise CourseFormatError(path, number, "text before the first '## ' section heading")
         elif fence and fence.group(1) in INFO_TO_BLOCK:
             flush_markdown()
-            end = next((m for m in range(n + 1, len(lines)) if lines[m].strip() == "```"), None)
-            if end is None:
-                raise CourseFormatError(path, number, f"the {fence.group(1)} block is not closed")
+            # The block ends at the next fence; a heading or another fence first means it is open.
+            end = next(
+                (m for m in range(n + 1, len(lines)) if lines[m].startswith(("```", "## "))), None
+            )
+            if end is None or lines[end].strip() != "```":
+                raise CourseFormatError(
+                    path, number, f"the {fence.group(1)} block is not closed with a ``` line"
+                )
             data = _yaml(path, "\n".join(lines[n + 1 : end]), first_line=number + 1)
             info = fence.group(1)
             add_block(INFO_TO_BLOCK[info], _block_value(path, number, info, data))
