@@ -355,6 +355,7 @@ def scenario_import(*, data, media_root, user=None, publish: bool = True) -> tup
     revision = scenario.save_revision(user=user, log_action=True)
     if publish:
         revision.publish(user=user)
+        scenario.refresh_from_db()
     return scenario, "created" if created else "updated"
 
 
