@@ -11,9 +11,10 @@ How to write a journey (one file per app: ``tests/browser/test_<app>_journey.py`
 
 Fixtures and helpers:
 
-- ``live_url``: the live server's base URL (no trailing slash). The database is transactional and
-  restored from a snapshot of the migrated database before each test (serialized rollback), so
-  data made by migrations (home page, role groups) is there every time.
+- ``live_url``: the live server's base URL (no trailing slash). Every test here has a
+  transactional database restored from a snapshot of the migrated database (serialized
+  rollback), so data made by migrations (home page, role groups) is there every time; browser
+  tests run before the rest of the suite so that the snapshot always loads.
 - ``page``: pytest-playwright's page in a fresh context; Chromium is ``/usr/bin/chromium``.
   Its base URL is the live server, so ``page.goto("/accounts/login/")`` works too.
 - ``signed_in_page(user)``: signs ``user`` in (session cookie, no form) and returns the page.
@@ -47,10 +48,21 @@ URL_PATTERN = re.compile(r"https?://[^\s<>\"']+")
 
 
 def pytest_collection_modifyitems(config, items):
+    """Mark this folder's tests ``browser`` and run them first.
+
+    They restore the migrated database from a snapshot before each test. A transactional test
+    elsewhere flushes the database and re-creates content types under new ids, after which the
+    snapshot no longer loads, so browser tests go before any of those.
+    """
     browser_dir = Path(__file__).parent
+    browser, others = [], []
     for item in items:
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            browser.append(item)
+        else:
+            others.append(item)
+    items[:] = browser + others
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +108,14 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def _migration_data(django_db_serialized_rollback):
+    """Every browser test starts from the migrated database (home page, role groups)."""
+
+
 @pytest.fixture
-def live_url(live_server, django_db_serialized_rollback) -> str:
-    """The live server's base URL, with migration data restored for this test."""
+def live_url(live_server) -> str:
+    """The live server's base URL (no trailing slash)."""
     return live_server.url.rstrip("/")
 
 
