@@ -1,0 +1,59 @@
+"""A learner enrols, passes a module with a knowledge check and gets a verified certificate."""
+
+from pathlib import Path
+
+from courses.models import Certificate
+from tests.accounts.factories import UserFactory
+from tests.courses.factories import CoursePageFactory, ModulePageFactory, check, markdown, section
+
+
+def test_learner_takes_a_course_to_a_verified_certificate(
+    live_url, signed_in_page, assert_accessible
+):
+    course = CoursePageFactory(title="Missing from care", summary="What to do when a child goes.")
+    ModulePageFactory(
+        parent=course,
+        title="Return home interviews",
+        body=[
+            section("The 72 hours", markdown("Offer an interview."), check(question="When?")),
+            section("Recording it", markdown("Record it centrally.")),
+        ],
+    )
+    learner = UserFactory(first_name="Jo", last_name="Practitioner")
+    page = signed_in_page(learner)
+
+    page.goto(f"{live_url}/courses/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Missing from care").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Start this course").click()
+    page.get_by_role("heading", name="The 72 hours").wait_for()
+    assert_accessible(page)
+
+    page.get_by_label("Option 1").check()
+    page.get_by_role("button", name="Check your answer").click()
+    page.get_by_text("Feedback for option 1").wait_for()
+    assert page.get_by_role("heading", name="Not quite").is_visible()
+    page.get_by_label("Option 0").check()
+    page.get_by_role("button", name="Check your answer").click()
+    page.get_by_role("heading", name="Correct").wait_for()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Next section").click()
+    page.get_by_role("heading", name="Recording it").wait_for()
+    assert_accessible(page)
+
+    page.goto(f"{live_url}/courses/my/")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download certificate for Missing from care (PDF)").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+    code = Certificate.objects.get(completion__user=learner).code
+    page.context.clear_cookies()  # verification needs no account
+    page.goto(f"{live_url}/courses/certificates/")
+    page.get_by_label("Certificate code").fill(code.replace("-", " ").lower())
+    page.get_by_role("button", name="Check").click()
+    page.get_by_role("heading", name="Valid certificate").wait_for()
+    assert page.get_by_text("Jo Practitioner").is_visible()
+    assert_accessible(page)
