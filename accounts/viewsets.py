@@ -4,15 +4,20 @@ Model permissions decide who sees these: migrations 0002 and 0004 grant them to 
 Partnership admin group only, so trainers and agency leads never see the menu.
 """
 
+import django_filters
 from django import forms
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.forms import UserCreationForm, UserEditForm
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
+from wagtail.users.views.users import UserFilterSet as WagtailUserFilterSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from accounts.models import Agency, JobRole, Sector, Team
+from accounts.models import Agency, JobRole, MembershipStatus, Sector, Team
 
 MEMBERSHIP_FIELDS = ["agency", "team", "job_role", "membership_status"]
 
@@ -93,8 +98,47 @@ class UserChangeForm(MembershipAdminFormMixin, UserEditForm):
         fields = UserEditForm.Meta.fields | set(MEMBERSHIP_FIELDS)
 
 
+class UserFilterSet(WagtailUserFilterSet):
+    agency = django_filters.ModelMultipleChoiceFilter(
+        queryset=Agency.objects.all(), widget=forms.CheckboxSelectMultiple
+    )
+    membership_status = django_filters.MultipleChoiceFilter(
+        choices=MembershipStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta(WagtailUserFilterSet.Meta):
+        fields = []
+
+
+class UserIndexView(WagtailUserIndexView):
+    """Wagtail's user list with agency, team, job role and membership columns."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("agency", "team", "job_role")
+
+    @cached_property
+    def columns(self):
+        columns = list(super().columns)
+        position = next(i for i, c in enumerate(columns) if c.name == "is_superuser")
+        columns[position:position] = [
+            Column("agency", label="Agency", sort_key="agency__name"),
+            Column("team", accessor=lambda u: u.team.name if u.team else "", label="Team"),
+            Column("job_role", label="Job role"),
+            Column(
+                "membership_status",
+                accessor="get_membership_status_display",
+                label="Membership",
+                sort_key="membership_status",
+            ),
+        ]
+        return columns
+
+
 class UserViewSet(WagtailUserViewSet):
     """Wagtail's user admin, plus agency, team, job role and membership status."""
+
+    index_view_class = UserIndexView
+    filterset_class = UserFilterSet
 
     create_template_name = "accounts/admin/user_create.html"
     edit_template_name = "accounts/admin/user_edit.html"

@@ -101,3 +101,15 @@ def test_user_admin_refuses_a_team_outside_the_agency(admin_client):
 
     assert response.status_code == 200
     assert User.objects.get(pk=user.pk).team == user.team
+
+
+def test_user_list_shows_and_filters_by_agency(admin_client):
+    police = AgencyFactory(name="Greater Manchester Police")
+    UserFactory(agency=police, email="pc@example.org")
+    UserFactory(email="nurse@example.org")
+
+    html = admin_client.get(f"/admin/users/?agency={police.pk}").content.decode()
+
+    assert "Greater Manchester Police" in html
+    assert "pc@example.org" in html
+    assert "nurse@example.org" not in html
