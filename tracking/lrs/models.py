@@ -48,7 +48,10 @@ class Statement(models.Model):
     # The statement a StatementRef object points at (voiding statements among them).
     ref_statement_id = models.UUIDField(null=True, blank=True)
     is_voiding = models.BooleanField(default=False)
-    client = models.ForeignKey(LRSClient, null=True, blank=True, on_delete=models.PROTECT)
+    # db_index off: the (client, stored, id) index below serves the foreign key too.
+    client = models.ForeignKey(
+        LRSClient, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
 
     class Meta:
         indexes = [
@@ -74,7 +77,10 @@ class IndexKind(models.IntegerChoices):
 class StatementIndex(models.Model):
     """A (statement, agent or activity) reference for `agent`, `related_*` query filters."""
 
-    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="refs")
+    # db_index off: the unique (statement, kind, value) constraint serves the foreign key too.
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="refs", db_index=False
+    )
     kind = models.PositiveSmallIntegerField(choices=IndexKind.choices)
     value = models.TextField()
     # Copied from the statement so one index scan both filters and orders (Communication 2.1.3).

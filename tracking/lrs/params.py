@@ -7,7 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from tracking.lrs.agents import agent_from_param, agent_ifi
 from tracking.lrs.errors import XAPIValidationError
-from tracking.lrs.selectors import StatementQuery, cursor_load, statement_ceiling
+from tracking.lrs.selectors import StatementQuery, cursor_load
 from tracking.lrs.validation import UUID_RE, check_iri, check_timestamp
 
 QUERY_PARAMS = {
@@ -67,7 +67,7 @@ def iri_param(params: dict, name: str, *, required: bool = False) -> str | None:
     return check_iri(value, name)
 
 
-def statement_query_from(params: dict) -> tuple[StatementQuery, dict]:
+def statement_query_from(params: dict, *, now: datetime) -> tuple[StatementQuery, dict]:
     """The StatementQuery for GET /statements parameters, or for a `more` link's token."""
     unknown = set(params) - QUERY_PARAMS
     if unknown:
@@ -76,7 +76,8 @@ def statement_query_from(params: dict) -> tuple[StatementQuery, dict]:
     after, ceiling = None, None
     if "more" in params:
         cursor = cursor_load(token=params["more"])
-        params, after, ceiling = cursor["p"], tuple(cursor["a"]), cursor["c"]
+        params, after = cursor["p"], tuple(cursor["a"])
+        ceiling = datetime.fromisoformat(cursor["c"])
     limit_raw = params.get("limit", "0")
     if not limit_raw.isdigit():
         raise XAPIValidationError("limit: must be a non-negative integer", prop="limit")
@@ -93,6 +94,6 @@ def statement_query_from(params: dict) -> tuple[StatementQuery, dict]:
         limit=int(limit_raw),
         ascending=bool_param(params, "ascending"),
         after=after,
-        ceiling=ceiling if ceiling is not None else statement_ceiling(),
+        ceiling=ceiling or now,
     )
     return query, {k: v for k, v in params.items() if k != "more"}

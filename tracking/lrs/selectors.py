@@ -28,9 +28,10 @@ class StatementQuery:
     until: datetime | None = None
     limit: int = 0
     ascending: bool = False
-    # Paging state: the last (stored, pk) returned, and the newest row the first page could see.
+    # Paging state: the last (stored, pk) returned, and the first page's consistent-through
+    # time, so later pages never show statements stored after it (Communication 2.1.3).
     after: tuple[str, int] | None = None
-    ceiling: int | None = None
+    ceiling: datetime | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -52,54 +53,85 @@ def statement_get(
     return row
 
 
-def _has_ref(kind: int, value: str) -> Exists:
-    return Exists(StatementIndex.objects.filter(statement=OuterRef("pk"), kind=kind, value=value))
-
-
 def statement_query(
     *, query: StatementQuery, client: LRSClient | None = None
 ) -> tuple[list[Statement], bool]:
-    """The page of matching, non-voided statements by `stored`, and whether more follow."""
-    rows = _visible(client=client).filter(voided=False)
-    if query.agent_ifi:
-        kind = IndexKind.RELATED_AGENT if query.related_agents else IndexKind.AGENT
-        rows = rows.filter(_has_ref(kind, query.agent_ifi))
-    if query.verb:
-        rows = rows.filter(verb_id=query.verb)
-    if query.activity:
-        if query.related_activities:
-            rows = rows.filter(_has_ref(IndexKind.RELATED_ACTIVITY, query.activity))
-        else:
-            rows = rows.filter(activity_id=query.activity)
-    if query.registration:
-        rows = rows.filter(registration=query.registration)
-    if query.since:
-        rows = rows.filter(stored__gt=query.since)
-    if query.until:
-        rows = rows.filter(stored__lte=query.until)
-    if query.ceiling:
-        rows = rows.filter(pk__lte=query.ceiling)
-    if query.after:
-        stored, pk = query.after
-        if query.ascending:
-            rows = rows.filter(stored__gte=stored).exclude(stored=stored, pk__lte=pk)
-        else:
-            rows = rows.filter(stored__lte=stored).exclude(stored=stored, pk__gte=pk)
-    order = ("stored", "pk") if query.ascending else ("-stored", "-pk")
+    """The page of matching, non-voided statements by `stored`, and whether more follow.
+
+    With an `agent` or related-activity filter the scan starts from the side table's
+    (kind, value, stored) index, so a page costs a few index reads however many rows match;
+    otherwise it uses the statement table's (column, stored, id) indexes.
+    """
+    filters, refs = _filters(query)
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
-    page = list(rows.order_by(*order)[: limit + 1])
+    if refs:
+        (kind, value), *others = refs
+        rows = StatementIndex.objects.filter(
+            kind=kind, value=value, **{f"statement__{k}": v for k, v in filters.items()}
+        )
+        for other_kind, other_value in others:
+            rows = rows.filter(
+                Exists(
+                    StatementIndex.objects.filter(
+                        statement=OuterRef("statement"), kind=other_kind, value=other_value
+                    )
+                )
+            )
+        if client is not None and not client.can_read_all:
+            rows = rows.filter(statement__client=client)
+        rows = _page(rows, query, stored="stored", pk="statement_id")
+        page = [ref.statement for ref in rows.select_related("statement")[: limit + 1]]
+    else:
+        rows = _page(_visible(client=client).filter(**filters), query, stored="stored", pk="pk")
+        page = list(rows[: limit + 1])
     return page[:limit], len(page) > limit
 
 
-def statement_ceiling() -> int:
-    """The newest statement's pk, which fixes the result set across `more` pages."""
-    return Statement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+def _filters(query: StatementQuery) -> tuple[dict, list[tuple[int, str]]]:
+    """Column filters on the statement table, and (kind, value) side-table filters."""
+    filters: dict = {"voided": False}
+    refs = []
+    if query.agent_ifi:
+        kind = IndexKind.RELATED_AGENT if query.related_agents else IndexKind.AGENT
+        refs.append((int(kind), query.agent_ifi))
+    if query.activity and query.related_activities:
+        refs.append((int(IndexKind.RELATED_ACTIVITY), query.activity))
+    elif query.activity:
+        filters["activity_id"] = query.activity
+    if query.verb:
+        filters["verb_id"] = query.verb
+    if query.registration:
+        filters["registration"] = query.registration
+    return filters, refs
 
 
-def cursor_dump(*, params: dict, last: Statement, ceiling: int) -> str:
+def _page(rows: QuerySet, query: StatementQuery, *, stored: str, pk: str) -> QuerySet:
+    """Apply since/until, the consistency ceiling, the `more` cursor and the order."""
+    if query.since:
+        rows = rows.filter(**{f"{stored}__gt": query.since})
+    if query.until:
+        rows = rows.filter(**{f"{stored}__lte": query.until})
+    if query.ceiling:
+        rows = rows.filter(**{f"{stored}__lte": query.ceiling})
+    if query.after:
+        after_stored, after_pk = query.after
+        if query.ascending:
+            rows = rows.filter(**{f"{stored}__gte": after_stored}).exclude(
+                **{stored: after_stored, f"{pk}__lte": after_pk}
+            )
+        else:
+            rows = rows.filter(**{f"{stored}__lte": after_stored}).exclude(
+                **{stored: after_stored, f"{pk}__gte": after_pk}
+            )
+    if query.ascending:
+        return rows.order_by(stored, pk)
+    return rows.order_by(f"-{stored}", f"-{pk}")
+
+
+def cursor_dump(*, params: dict, last: Statement, ceiling: datetime) -> str:
     """A tamper-proof token for the next page of the same query."""
     return signing.dumps(
-        {"p": params, "a": [last.stored.isoformat(), last.pk], "c": ceiling},
+        {"p": params, "a": [last.stored.isoformat(), last.pk], "c": ceiling.isoformat()},
         salt=CURSOR_SALT,
         compress=True,
     )

@@ -1,6 +1,5 @@
 """Writes to the Learning Record Store: statements (the platform calls these without HTTP)."""
 
-import copy
 import uuid
 from datetime import UTC, datetime
 
@@ -15,14 +14,20 @@ from tracking.lrs.models import (
     IndexKind,
     LRSClient,
     Statement,
-    StatementIndex,
 )
 from tracking.lrs.signatures import SIGNATURE_USAGE, signature_verify
+from tracking.lrs.storage import StatementRecord, statements_insert
 from tracking.lrs.validation import VOIDED_VERB, statement_validate
 
 # Properties the LRS sets, ignored when deciding whether a re-sent statement is the same one
 # (Data 2.3.1 "Statement Comparison Requirements").
 LRS_SET = ("authority", "stored", "version")
+# Plain ints: enum attribute access showed up in ingest profiles.
+AGENT, RELATED_AGENT, RELATED_ACTIVITY = (
+    int(IndexKind.AGENT),
+    int(IndexKind.RELATED_AGENT),
+    int(IndexKind.RELATED_ACTIVITY),
+)
 
 
 def xapi_timestamp(moment: datetime) -> str:
@@ -48,14 +53,27 @@ def client_authority(client: LRSClient) -> dict:
     }
 
 
-def _normalise(statement: dict) -> dict:
-    """Context activities become arrays (Data 2.4.6.2: the LRS returns them as arrays)."""
-    for holder in (statement, statement["object"]):
+def _normalise(original: dict) -> dict:
+    """A copy whose context activities are arrays (Data 2.4.6.2: returned as arrays).
+
+    Copies only the containers it changes, not the whole statement (a deep copy cost more
+    than validation did).
+    """
+    statement = dict(original)
+    holders = [statement]
+    if statement["object"].get("objectType") == "SubStatement":
+        statement["object"] = dict(statement["object"])
+        holders.append(statement["object"])
+    for holder in holders:
         activities = holder.get("context", {}).get("contextActivities")
         if activities:
-            for key, value in activities.items():
-                if not isinstance(value, list):
-                    activities[key] = [value]
+            holder["context"] = {
+                **holder["context"],
+                "contextActivities": {
+                    key: value if isinstance(value, list) else [value]
+                    for key, value in activities.items()
+                },
+            }
     return statement
 
 
@@ -91,7 +109,7 @@ def _prepare(
         path = f"statements[{index}]" if batch else "statement"
         statement_validate(statement=original, path=path)
         _check_attachments(original, attachments, path)
-        statement = _normalise(copy.deepcopy(original))
+        statement = _normalise(original)
         statement.setdefault("id", str(uuid.uuid4()))
         statement["id"] = statement["id"].lower()
         if statement["id"] in seen:
@@ -106,21 +124,13 @@ def _prepare(
     return prepared
 
 
-def _index_rows(row: Statement, statement: dict) -> list[StatementIndex]:
+def _index_refs(statement: dict) -> list[tuple[int, str]]:
+    """The (kind, value) rows for the agent and related_* filters (Communication 2.1.3)."""
     direct, related = statement_agents(statement)
-    rows = [
-        StatementIndex(statement=row, kind=IndexKind.AGENT, value=v, stored=row.stored)
-        for v in direct
-    ]
-    rows += [
-        StatementIndex(statement=row, kind=IndexKind.RELATED_AGENT, value=v, stored=row.stored)
-        for v in related
-    ]
-    rows += [
-        StatementIndex(statement=row, kind=IndexKind.RELATED_ACTIVITY, value=v, stored=row.stored)
-        for v in statement_activities(statement)
-    ]
-    return rows
+    refs = [(AGENT, value) for value in direct]
+    refs += [(RELATED_AGENT, value) for value in related]
+    refs += [(RELATED_ACTIVITY, value) for value in statement_activities(statement)]
+    return refs
 
 
 def _activity_definitions(statements: list[dict]) -> None:
@@ -225,13 +235,13 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
             "ref_statement_id", flat=True
         )
     )
-    rows = []
+    records = []
     for statement_id, statement in by_id.items():
         statement.pop("_had_timestamp", None)
         obj = statement["object"]
-        is_ref = obj.get("objectType") == "StatementRef"
-        rows.append(
-            Statement(
+        is_voiding = statement["verb"]["id"] == VOIDED_VERB
+        records.append(
+            StatementRecord(
                 statement_id=statement_id,
                 data=statement,
                 actor_ifi=agent_ifi(statement["actor"]) or "",
@@ -239,16 +249,14 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
                 activity_id=obj["id"] if obj.get("objectType", "Activity") == "Activity" else None,
                 registration=statement.get("context", {}).get("registration"),
                 stored=now,
-                voided=statement_id in already_voided or (statement_id in targets),
-                ref_statement_id=obj["id"] if is_ref else None,
-                is_voiding=statement["verb"]["id"] == VOIDED_VERB,
-                client=client,
+                voided=statement_id in already_voided or statement_id in targets,
+                ref_statement_id=obj["id"] if obj.get("objectType") == "StatementRef" else None,
+                is_voiding=is_voiding,
+                client_id=client.pk if client else None,
+                refs=_index_refs(statement),
             )
         )
-    Statement.objects.bulk_create(rows)
-    StatementIndex.objects.bulk_create(
-        [entry for row in rows for entry in _index_rows(row, row.data)]
-    )
+    statements_insert(records)
     if voiding_targets:
         Statement.objects.filter(statement_id__in=list(voiding_targets)).update(voided=True)
     _activity_definitions(list(by_id.values()))

@@ -9,6 +9,7 @@ offending property so a client can find it.
 
 import re
 import uuid
+from functools import lru_cache
 from typing import Any
 
 import langcodes
@@ -102,10 +103,22 @@ def check_string(value: Any, path: str) -> str:
     return value
 
 
+# Statements repeat the same IRIs and language tags (verbs, activities, extension keys), and
+# both checks are costly regular expressions: cache the answers.
+@lru_cache(maxsize=65536)
+def is_iri(value: str) -> bool:
+    return rfc3987.match(value, rule="absolute_IRI") is not None
+
+
+@lru_cache(maxsize=4096)
+def is_language_tag(value: str) -> bool:
+    return langcodes.tag_is_valid(value)
+
+
 def check_iri(value: Any, path: str) -> str:
     """An absolute IRI (Data 4.3)."""
     check_string(value, path)
-    if not rfc3987.match(value, rule="absolute_IRI"):
+    if not is_iri(value):
         fail(path, "must be an absolute IRI")
     return value
 
@@ -143,7 +156,7 @@ def check_language_map(value: Any, path: str) -> None:
     if not isinstance(value, dict):
         fail(path, "must be a language map object")
     for tag, text in value.items():
-        if not langcodes.tag_is_valid(tag):
+        if not is_language_tag(tag):
             fail(f"{path}.{tag}", "is not an RFC 5646 language tag")
         check_string(text, f"{path}.{tag}")
 
@@ -379,7 +392,7 @@ def check_context(value: Any, path: str, statement_object: dict) -> None:
             if not is_activity:
                 fail(f"{path}.{key}", "is only allowed when the object is an Activity")
     if "language" in value and not (
-        isinstance(value["language"], str) and langcodes.tag_is_valid(value["language"])
+        isinstance(value["language"], str) and is_language_tag(value["language"])
     ):
         fail(f"{path}.language", "must be an RFC 5646 language tag")
     if "statement" in value:

@@ -134,7 +134,7 @@ class StatementsView(XAPIView):
         if "more" in params:
             # A `more` link carries the original query, format and attachments included.
             params = {**cursor_load(token=params["more"])["p"], "more": params["more"]}
-        consistent = xapi_timestamp(datetime.now(UTC))
+        now = datetime.now(UTC)
         fmt = params.get("format", "exact")
         if fmt not in ("exact", "ids", "canonical"):
             raise XAPIValidationError("format: must be exact, ids or canonical", prop="format")
@@ -143,8 +143,8 @@ class StatementsView(XAPIView):
         if "statementId" in params or "voidedStatementId" in params:
             response = self._get_one(params, client, fmt, want_attachments, languages)
         else:
-            response = self._get_many(params, client, fmt, want_attachments, languages)
-        response["X-Experience-API-Consistent-Through"] = consistent
+            response = self._get_many(params, client, fmt, want_attachments, languages, now)
+        response["X-Experience-API-Consistent-Through"] = xapi_timestamp(now)
         return response
 
     def _get_one(self, params, client, fmt, want_attachments, languages) -> HttpResponse:
@@ -164,8 +164,8 @@ class StatementsView(XAPIView):
         response["Last-Modified"] = http.http_date(row.stored)
         return response
 
-    def _get_many(self, params, client, fmt, want_attachments, languages) -> HttpResponse:
-        query, public_params = statement_query_from(params)
+    def _get_many(self, params, client, fmt, want_attachments, languages, now) -> HttpResponse:
+        query, public_params = statement_query_from(params, now=now)
         rows, has_more = statement_query(query=query, client=client)
         data = [row.data for row in rows]
         result = {
