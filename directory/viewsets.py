@@ -1,6 +1,7 @@
 """Wagtail admin for directory editors: services, organizations, locations, categories, reports."""
 
 from django.utils.html import format_html
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -59,7 +60,7 @@ class LocationViewSet(SnippetViewSet):
     list_display = ["__str__", "postal_code", "confidential"]
     list_filter = ["confidential", "location_type"]
     search_fields = ["name"]
-    base_form_class = LocationAdminForm
+    edit_handler = ObjectList(Location.panels, base_form_class=LocationAdminForm)
 
 
 class TaxonomyTermViewSet(SnippetViewSet):

@@ -252,8 +252,8 @@ class _ServiceWriter:
             obj = model.objects.filter(pk=pk).first() or model(id=pk)
             obj.service = service
             obj.sort_order = position
-            fill(obj, item, prefix)
             try:
+                fill(obj, item, prefix)
                 _clean(obj, prefix, exclude=["service"])
             except RowRejected as rejected:
                 self.errors.extend(rejected.errors)

@@ -140,7 +140,16 @@ def csv_row_to_service(row: dict[str, str]) -> dict:
         record["service_at_locations"] = [
             {"id": _child_id(service_id, "service_at_location", "main"), "location": location}
         ]
-    return record
+    return _prune(record)
+
+
+def _prune(value):
+    """Drop empty CSV cells: ORUK treats a missing field as unknown, an empty URL as invalid."""
+    if isinstance(value, dict):
+        return {key: _prune(item) for key, item in value.items() if item != ""}
+    if isinstance(value, list):
+        return [_prune(item) for item in value]
+    return value
 
 
 def _csv_batch(name: str, text: str) -> SourceBatch:

@@ -1,0 +1,251 @@
+"""The search selector: relevance, every filter alone and combined, distance, open now."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+
+from directory.models import ReviewStatus, ServiceStatus
+from directory.selectors import Point, ServiceQuery, Sort, service_search
+from directory.selectors.search import bounding_box
+from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+OLDHAM = Point(latitude=53.54151, longitude=-2.099824)  # OL1 1AA
+MANCHESTER = Point(latitude=53.483487, longitude=-2.231182)  # M1 1AE, about 6 miles away
+LONDON_SW1 = Point(latitude=51.50101, longitude=-0.141563)  # SW1A 1AA
+
+
+def names(results) -> list[str]:
+    return [service.name for service in results[0:100]]
+
+
+def test_exact_name_match_ranks_first_even_when_others_mention_it_more():
+    ServiceFactory(
+        name="Family support helpline",
+        description="Advocacy advocacy advocacy: we refer to Advocacy Plus often. Advocacy.",
+    )
+    ServiceFactory(name="Advocacy", description="Independent help for children.")
+    results = service_search(query=ServiceQuery(text="advocacy"))
+    assert names(results)[0] == "Advocacy"
+    assert len(results) == 2
+
+
+def test_text_search_matches_description_and_skips_unrelated():
+    ServiceFactory(name="Return home interviews", description="Interviews after a missing episode.")
+    ServiceFactory(name="Music club", description="Weekly guitar lessons.")
+    assert names(service_search(query=ServiceQuery(text="missing episode"))) == [
+        "Return home interviews"
+    ]
+
+
+def test_only_published_services_are_found():
+    ServiceFactory(name="Draft advocacy", review_status=ReviewStatus.DRAFT)
+    ServiceFactory(name="Archived advocacy", review_status=ReviewStatus.ARCHIVED)
+    ServiceFactory(name="Live advocacy")
+    assert names(service_search(query=ServiceQuery(text="advocacy"))) == ["Live advocacy"]
+    assert names(service_search(query=ServiceQuery())) == ["Live advocacy"]
+
+
+def test_category_filter_includes_sub_categories_of_a_parent():
+    parent = TaxonomyTermFactory(term="missing-and-exploitation")
+    child = TaxonomyTermFactory(
+        term="return-home-interviews", parent=parent, taxonomy=parent.taxonomy
+    )
+    other = TaxonomyTermFactory(term="helplines", taxonomy=parent.taxonomy)
+    ServiceFactory(name="RHI service", categories=[child])
+    ServiceFactory(name="Helpline", categories=[other])
+    assert names(service_search(query=ServiceQuery(categories=["return-home-interviews"]))) == [
+        "RHI service"
+    ]
+    assert names(service_search(query=ServiceQuery(categories=["missing-and-exploitation"]))) == [
+        "RHI service"
+    ]
+
+
+def test_language_filter_uses_iso_639_3_codes():
+    ServiceFactory(name="Romani speakers", languages=["rom", "eng"])
+    ServiceFactory(name="Polish speakers", languages=["pol"])
+    assert names(service_search(query=ServiceQuery(language="rom"))) == ["Romani speakers"]
+
+
+def test_age_filter_keeps_services_whose_range_includes_the_age():
+    ServiceFactory(name="Under 11s", minimum_age=0, maximum_age=11)
+    ServiceFactory(name="Teenagers", minimum_age=13, maximum_age=19)
+    ServiceFactory(name="Everyone")
+    assert names(service_search(query=ServiceQuery(age=15))) == ["Everyone", "Teenagers"]
+    assert names(service_search(query=ServiceQuery(age=11))) == ["Everyone", "Under 11s"]
+
+
+def test_area_filter():
+    ServiceFactory(name="Oldham only", areas=["Oldham"])
+    ServiceFactory(name="Rochdale only", areas=["Rochdale"])
+    assert names(service_search(query=ServiceQuery(area="oldham"))) == ["Oldham only"]
+
+
+def test_delivery_filter_matches_any_chosen_method():
+    ServiceFactory(name="Phone line", delivers_by_phone=True)
+    ServiceFactory(name="Drop in", delivers_in_person=True)
+    ServiceFactory(name="Website", delivers_online=True)
+    assert names(service_search(query=ServiceQuery(delivery=["phone"]))) == ["Phone line"]
+    assert names(service_search(query=ServiceQuery(delivery=["phone", "online"]))) == [
+        "Phone line",
+        "Website",
+    ]
+
+
+def test_free_only_filter():
+    ServiceFactory(name="Free", free=True)
+    ServiceFactory(name="Charged", free=False)
+    assert names(service_search(query=ServiceQuery(free_only=True))) == ["Free"]
+
+
+WEEKDAYS_9_TO_5 = {
+    "byday": "MO,TU,WE,TH,FR",
+    "opens_at": datetime.time(9),
+    "closes_at": datetime.time(17),
+}
+
+
+def test_open_now_at_a_frozen_weekday_time():
+    ServiceFactory(name="Office hours", schedules=[WEEKDAYS_9_TO_5])
+    ServiceFactory(
+        name="Evenings",
+        schedules=[
+            {
+                "byday": "MO,TU,WE,TH,FR",
+                "opens_at": datetime.time(18),
+                "closes_at": datetime.time(22),
+            }
+        ],
+    )
+    ServiceFactory(name="No schedule")
+    wednesday_10am = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
+    with time_machine.travel(wednesday_10am, tick=False):
+        assert names(service_search(query=ServiceQuery(open_now=True))) == ["Office hours"]
+    saturday_10am = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=LONDON)
+    with time_machine.travel(saturday_10am, tick=False):
+        assert names(service_search(query=ServiceQuery(open_now=True))) == []
+
+
+def test_open_now_handles_overnight_and_round_the_clock_schedules():
+    ServiceFactory(
+        name="Night line",
+        schedules=[{"byday": "FR", "opens_at": datetime.time(22), "closes_at": datetime.time(6)}],
+    )
+    ServiceFactory(
+        name="Always open",
+        schedules=[
+            {
+                "byday": "MO,TU,WE,TH,FR,SA,SU",
+                "opens_at": datetime.time(0),
+                "closes_at": datetime.time(0),
+            }
+        ],
+    )
+    saturday_2am = datetime.datetime(2026, 11, 28, 2, 0, tzinfo=LONDON)
+    query = ServiceQuery(open_now=True, at=saturday_2am)
+    assert names(service_search(query=query)) == ["Always open", "Night line"]
+    saturday_7am = datetime.datetime(2026, 11, 28, 7, 0, tzinfo=LONDON)
+    assert names(service_search(query=ServiceQuery(open_now=True, at=saturday_7am))) == [
+        "Always open"
+    ]
+
+
+def test_open_now_excludes_temporarily_closed_services():
+    ServiceFactory(
+        name="Closed for refurbishment",
+        status=ServiceStatus.TEMPORARILY_CLOSED,
+        schedules=[WEEKDAYS_9_TO_5],
+    )
+    at = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
+    assert names(service_search(query=ServiceQuery(open_now=True, at=at))) == []
+
+
+def test_within_miles_keeps_nearby_services_and_orders_by_distance():
+    ServiceFactory(
+        name="Manchester",
+        location=LocationFactory(latitude=MANCHESTER.latitude, longitude=MANCHESTER.longitude),
+    )
+    ServiceFactory(name="Oldham", location=LocationFactory())
+    ServiceFactory(
+        name="London",
+        location=LocationFactory(latitude=LONDON_SW1.latitude, longitude=LONDON_SW1.longitude),
+    )
+    ServiceFactory(name="Phone only")
+    query = ServiceQuery(near=OLDHAM, within_miles=10, sort=Sort.DISTANCE)
+    results = list(service_search(query=query))
+    assert [s.name for s in results] == ["Oldham", "Manchester"]
+    assert results[0].distance < 0.1
+    assert 5 < results[1].distance < 7
+
+
+def test_distance_sort_without_limit_puts_services_without_location_last():
+    ServiceFactory(
+        name="London",
+        location=LocationFactory(latitude=LONDON_SW1.latitude, longitude=LONDON_SW1.longitude),
+    )
+    ServiceFactory(name="Phone only")
+    ServiceFactory(name="Oldham", location=LocationFactory())
+    results = names(service_search(query=ServiceQuery(near=OLDHAM, sort=Sort.DISTANCE)))
+    assert results == ["Oldham", "London", "Phone only"]
+
+
+def test_confidential_locations_take_no_part_in_distance_search():
+    refuge = LocationFactory(name="Refuge", confidential=True)
+    ServiceFactory(name="Refuge service", location=refuge)
+    results = list(service_search(query=ServiceQuery(near=OLDHAM, within_miles=5)))
+    assert results == []
+    unlimited = list(service_search(query=ServiceQuery(near=OLDHAM, sort=Sort.DISTANCE)))
+    assert unlimited[0].distance is None
+
+
+def test_filters_combine():
+    term = TaxonomyTermFactory(term="interpreting")
+    match = {"categories": [term], "languages": ["rom"], "minimum_age": 0, "maximum_age": 18}
+    ServiceFactory(name="Match", delivers_by_phone=True, location=LocationFactory(), **match)
+    ServiceFactory(
+        name="Wrong language", categories=[term], languages=["pol"], location=LocationFactory()
+    )
+    ServiceFactory(
+        name="Too far",
+        location=LocationFactory(latitude=LONDON_SW1.latitude, longitude=LONDON_SW1.longitude),
+        **match,
+    )
+    ServiceFactory(
+        name="Charged", free=False, location=LocationFactory(), categories=[term], languages=["rom"]
+    )
+    query = ServiceQuery(
+        text="support",
+        categories=["interpreting"],
+        language="rom",
+        age=12,
+        delivery=["phone"],
+        free_only=True,
+        near=OLDHAM,
+        within_miles=25,
+    )
+    assert names(service_search(query=query)) == ["Match"]
+
+
+def test_bounding_box_contains_the_circle():
+    min_lat, max_lat, min_lng, max_lng = bounding_box(origin=OLDHAM, miles=10)
+    assert min_lat < MANCHESTER.latitude < max_lat
+    assert min_lng < MANCHESTER.longitude < max_lng
+    assert not (min_lat < LONDON_SW1.latitude < max_lat)
+
+
+def test_results_paginate_with_exact_match_head():
+    ServiceFactory(name="Advocacy")
+    for number in range(5):
+        ServiceFactory(name=f"Advocacy team {number}")
+    results = service_search(query=ServiceQuery(text="advocacy"))
+    assert results.count() == 6
+    assert [s.name for s in results[0:2]][0] == "Advocacy"
+    assert len(results[0:2]) == 2
+    assert len(results[2:4]) == 2
+    assert len(results[4:10]) == 2
+    assert len({s.pk for s in [*results[0:2], *results[2:4], *results[4:6]]}) == 6

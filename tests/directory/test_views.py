@@ -1,0 +1,180 @@
+"""Public pages: search (no JavaScript needed), service page, print view, report a problem."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from directory.models import ProblemReport, ReviewStatus
+from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page_lists_services_and_keeps_filters_in_the_url(client):
+    term = TaxonomyTermFactory(term="interpreting-and-translation", name="Interpreting")
+    ServiceFactory(name="Romani interpreters", categories=[term], languages=["rom"])
+    ServiceFactory(name="Polish interpreters", categories=[term], languages=["pol"])
+    response = client.get("/directory/", {"q": "interpreters", "language": "rom"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "1 service found" in html
+    assert "Romani interpreters" in html and "Polish interpreters" not in html
+    assert '<option value="rom" selected>' in html
+    assert 'name="category"' in html and 'value="interpreting-and-translation"' in html
+
+
+def test_search_page_has_no_inline_script_or_style_beyond_the_nonce(client):
+    ServiceFactory()
+    response = client.get("/directory/")
+    html = response.content.decode()
+    assert "style=" not in html
+    assert html.count("<script") == html.count("nonce=") + html.count('type="module" src=')
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_unknown_postcode_is_a_form_error_not_a_crash(client):
+    response = client.get("/directory/", {"postcode": "OL1 0AA", "miles": "5"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "could not find the postcode OL1 0AA" in html
+    assert 'href="#id_postcode"' in html
+
+
+def test_distance_without_postcode_is_a_form_error(client):
+    html = client.get("/directory/", {"miles": "5"}).content.decode()
+    assert "Enter a postcode to search by distance" in html
+
+
+def test_bad_age_is_a_form_error(client):
+    html = client.get("/directory/", {"age": "teen"}).content.decode()
+    assert "Enter the age as a whole number" in html
+
+
+def test_postcode_search_shows_distance_and_sorts_nearest_first(client):
+    ServiceFactory(
+        name="Far away", location=LocationFactory(latitude=51.50101, longitude=-0.141563)
+    )
+    ServiceFactory(name="Next door", location=LocationFactory())
+    html = client.get("/directory/", {"postcode": "ol1 1aa"}).content.decode()
+    assert html.index("Next door") < html.index("Far away")
+    assert "0.0 miles away" in html
+
+
+def test_pagination_links_keep_the_filters(client):
+    for number in range(25):
+        ServiceFactory(name=f"Helpline {number:02d}", free=True)
+    html = client.get("/directory/", {"free": "on"}).content.decode()
+    assert "free=on&amp;page=2" in html
+    page2 = client.get("/directory/", {"free": "on", "page": "2"}).content.decode()
+    assert "Helpline 24" in page2 and "Helpline 00" not in page2
+
+
+def test_demo_entries_show_a_demo_data_tag(client):
+    demo = TaxonomyTermFactory(term="demo-data", name="Demo data")
+    ServiceFactory(name="Illustrative service", categories=[demo])
+    ServiceFactory(name="Real service")
+    html = client.get("/directory/").content.decode()
+    assert html.count(">Demo data</strong>") == 1
+
+
+def test_service_page_has_what_a_practitioner_needs_to_refer(client):
+    service = ServiceFactory(
+        name="Return home interviews",
+        how_to_refer="Email the referral form.",
+        minimum_age=10,
+        maximum_age=17,
+        languages=["rom"],
+        phones=["0161 496 0000"],
+        schedules=[
+            {
+                "byday": "MO,TU,WE,TH,FR",
+                "opens_at": datetime.time(9),
+                "closes_at": datetime.time(17, 30),
+            }
+        ],
+        location=LocationFactory(address_1="1 West Street", postal_code="OL1 1AA"),
+    )
+    html = client.get(service.get_absolute_url()).content.decode()
+    for text in (
+        "How to refer",
+        "Email the referral form.",
+        "10 to 17",
+        "Romany",
+        "0161 496 0000",
+        "Monday to Friday, 9am to 5:30pm",
+        "1 West Street",
+        "Last checked",
+        "Report a problem with this entry",
+        "Printable version",
+    ):
+        assert text in html, text
+
+
+def test_stale_entry_is_marked_on_its_page(client):
+    old = timezone.localdate() - datetime.timedelta(days=400)
+    stale = ServiceFactory(assured_date=old)
+    fresh = ServiceFactory()
+    assert (
+        "not been checked for over 12 months"
+        in client.get(stale.get_absolute_url()).content.decode()
+    )
+    assert "not been checked" not in client.get(fresh.get_absolute_url()).content.decode()
+
+
+def test_confidential_address_is_not_on_the_service_page(client):
+    refuge = LocationFactory(
+        name="Secret refuge", address_1="7 Hidden Road", postal_code="OL1 1AD", confidential=True
+    )
+    service = ServiceFactory(location=refuge)
+    for url in (service.get_absolute_url(), f"{service.get_absolute_url()}print/"):
+        html = client.get(url).content.decode()
+        assert "Hidden Road" not in html and "OL1 1AD" not in html and "Secret refuge" not in html
+        assert "The address is confidential" in html
+
+
+def test_print_view_drops_the_report_link(client):
+    service = ServiceFactory()
+    html = client.get(f"{service.get_absolute_url()}print/").content.decode()
+    assert service.name in html
+    assert "Report a problem with this entry" not in html
+
+
+def test_unpublished_service_pages_are_404(client):
+    draft = ServiceFactory(review_status=ReviewStatus.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"{draft.get_absolute_url()}report/").status_code == 404
+
+
+def test_report_a_problem_creates_a_review_task_then_confirms(client):
+    service = ServiceFactory()
+    url = f"{service.get_absolute_url()}report/"
+    response = client.post(url, {"description": "The phone number is out of date.", "email": ""})
+    assert response.status_code == 302
+    assert response["Location"].endswith("/report/done/")
+    report = ProblemReport.objects.get()
+    assert report.service == service and report.status == "open"
+    assert "Report sent" in client.get(response["Location"]).content.decode()
+
+
+def test_report_a_problem_with_no_description_is_a_form_error(client):
+    service = ServiceFactory()
+    response = client.post(
+        f"{service.get_absolute_url()}report/", {"description": " ", "email": "bad"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Describe what is wrong with this entry" in html
+    assert "Enter an email address in the correct format" in html
+    assert not ProblemReport.objects.exists()
+
+
+def test_report_a_problem_needs_csrf(client):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    service = ServiceFactory()
+    response = strict.post(f"{service.get_absolute_url()}report/", {"description": "Wrong"})
+    assert response.status_code == 403
+    assert not ProblemReport.objects.exists()
