@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
@@ -57,6 +58,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     job_role = factory.SubFactory(JobRoleFactory)
     membership_status = MembershipStatus.APPROVED
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """allauth's verified primary address, so the user can sign in with the form."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):

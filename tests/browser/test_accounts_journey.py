@@ -42,8 +42,8 @@ def verify_email(page, live_url, outbox, assert_accessible) -> None:
 
 def sign_out(page) -> None:
     page.get_by_role("button", name="Sign out").click()
-    if page.get_by_role("heading", name="Sign out").count():  # allauth's confirmation page
-        page.get_by_role("button", name="Sign out").click()
+    if page.get_by_role("heading", name="Sign out").count():  # the confirmation page
+        page.get_by_role("button", name="Yes, sign out").click()
 
 
 def sign_in(page, assert_accessible, *, email: str) -> None:
@@ -69,7 +69,7 @@ def test_new_user_registers_verifies_email_signs_in_and_reaches_home(
         team="Children in care",
         job_role="Social worker",
     )
-    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     verify_email(page, live_url, outbox, assert_accessible)
     sign_out(page)
 
