@@ -1,5 +1,6 @@
 """Writes to the Learning Record Store: statements (the platform calls these without HTTP)."""
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from tracking.lrs.models import (
     Statement,
 )
 from tracking.lrs.signatures import SIGNATURE_USAGE, signature_verify
-from tracking.lrs.storage import StatementRecord, statements_insert
+from tracking.lrs.storage import StatementRecord, statements_existing, statements_insert
 from tracking.lrs.validation import VOIDED_VERB, statement_validate
 
 # Properties the LRS sets, ignored when deciding whether a re-sent statement is the same one
@@ -133,30 +134,48 @@ def _index_refs(statement: dict) -> list[tuple[int, str]]:
     return refs
 
 
+def _activities_with_definitions(statement: dict):
+    obj = statement["object"]
+    kind = obj.get("objectType", "Activity")
+    if kind == "Activity" and obj.get("definition"):
+        yield obj
+    for items in statement.get("context", {}).get("contextActivities", {}).values():
+        yield from (activity for activity in items if activity.get("definition"))
+    if kind == "SubStatement":
+        yield from _activities_with_definitions(obj)
+
+
+# Definitions this process has already merged, by (activity id, definition JSON): repeats
+# (the common case) then cost no query. Another process may since have stored a newer one;
+# skipping a repeat merge then leaves that newer one, which "latest wins" allows.
+_merged: dict[tuple[str, str], None] = {}
+MERGED_CACHE_SIZE = 20000
+
+
 def _activity_definitions(statements: list[dict]) -> None:
     """Keep each activity's latest definition as its canonical one (Communication 2.5)."""
     found = {}
     for statement in statements:
-        for holder in (statement, statement["object"]):
-            obj = holder.get("object", {}) if holder is statement else holder
-            if obj.get("objectType", "Activity") == "Activity" and obj.get("definition"):
-                found[obj["id"]] = obj["definition"]
-            for items in holder.get("context", {}).get("contextActivities", {}).values():
-                for activity in items:
-                    if activity.get("definition"):
-                        found[activity["id"]] = activity["definition"]
+        for activity in _activities_with_definitions(statement):
+            key = (activity["id"], json.dumps(activity["definition"], sort_keys=True))
+            if key not in _merged:
+                found[activity["id"]] = (key, activity["definition"])
     if not found:
         return
     existing = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(found))}
-    changed = []
-    for activity_id, definition in found.items():
+    created = []
+    for activity_id, (_key, definition) in found.items():
         activity = existing.get(activity_id)
         if activity is None:
-            changed.append(Activity(activity_id=activity_id, definition=definition))
+            created.append(Activity(activity_id=activity_id, definition=definition))
         elif {**activity.definition, **definition} != activity.definition:
             activity.definition = {**activity.definition, **definition}
             activity.save(update_fields=["definition"])
-    Activity.objects.bulk_create(changed, ignore_conflicts=True)
+    Activity.objects.bulk_create(created, ignore_conflicts=True)
+    if len(_merged) > MERGED_CACHE_SIZE:
+        _merged.clear()
+    # Only after commit: a rolled-back batch must not mark its definitions as merged.
+    transaction.on_commit(lambda: _merged.update(dict.fromkeys(k for k, _d in found.values())))
 
 
 def statement_store(
@@ -200,13 +219,13 @@ def statement_store(
 
 def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) -> None:
     by_id = {uuid.UUID(s["id"]): s for s in prepared}
-    existing = Statement.objects.filter(statement_id__in=list(by_id)).only("statement_id", "data")
-    for row in existing:
-        new = by_id.pop(row.statement_id)
+    existing, already_voided = statements_existing(ids=list(by_id))
+    for statement_id, data in existing.items():
+        new = by_id.pop(statement_id)
         keep = new.pop("_had_timestamp")
-        if _comparable(row.data, keep_timestamp=keep) != _comparable(new, keep_timestamp=keep):
+        if _comparable(data, keep_timestamp=keep) != _comparable(new, keep_timestamp=keep):
             raise XAPIConflict(
-                f"statement {row.statement_id}: id already used by a different statement", prop="id"
+                f"statement {statement_id}: id already used by a different statement", prop="id"
             )
     if not by_id:
         return
@@ -230,11 +249,6 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
                 raise XAPIValidationError(
                     "object.id: a voiding statement cannot be voided", prop="object.id"
                 )
-    already_voided = set(
-        Statement.objects.filter(is_voiding=True, ref_statement_id__in=list(by_id)).values_list(
-            "ref_statement_id", flat=True
-        )
-    )
     records = []
     for statement_id, statement in by_id.items():
         statement.pop("_had_timestamp", None)

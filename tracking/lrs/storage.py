@@ -6,6 +6,7 @@ COPY with ids drawn from the table's own sequence keeps the rows identical to th
 """
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -45,6 +46,39 @@ class StatementRecord:
     is_voiding: bool
     client_id: int | None
     refs: list[tuple[int, str]] = field(default_factory=list)
+
+
+def statements_existing(*, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, dict], set[uuid.UUID]]:
+    """For these ids: the stored statements' data, and which ids a stored statement voids.
+
+    One raw query instead of two ORM `__in` lookups, whose per-value preparation cost ~45 us
+    per id in a 1,000-statement batch.
+    """
+    if not ids:
+        return {}, set()
+    postgres = connection.vendor == "postgresql"
+    values = ids if postgres else [value.hex for value in ids]
+    marks = ", ".join(["%s"] * len(values))
+    table = Statement._meta.db_table
+    sql = (
+        f"SELECT statement_id, data, ref_statement_id FROM {table} "  # noqa: S608
+        f"WHERE statement_id IN ({marks}) OR (is_voiding AND ref_statement_id IN ({marks}))"
+    )
+    wanted = set(ids)
+    existing, voided = {}, set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *values])
+        for statement_id, data, ref in cursor.fetchall():
+            statement_id = (
+                statement_id if isinstance(statement_id, uuid.UUID) else uuid.UUID(statement_id)
+            )
+            if statement_id in wanted:
+                existing[statement_id] = json.loads(data) if isinstance(data, str) else data
+            if ref is not None:
+                ref = ref if isinstance(ref, uuid.UUID) else uuid.UUID(ref)
+                if ref in wanted:
+                    voided.add(ref)
+    return existing, voided
 
 
 def statements_insert(records: list[StatementRecord]) -> None:
