@@ -54,7 +54,10 @@ def _pick_language(language_map: dict, languages: list[str]) -> dict:
     """Keep the best match for Accept-Language, or the first entry (Communication 2.1.3)."""
     for wanted in languages:
         for tag, text in language_map.items():
-            if tag.lower() == wanted or tag.lower().split("-")[0] == wanted.split("-")[0]:
+            if tag.lower() == wanted:
+                return {tag: text}
+        for tag, text in language_map.items():
+            if tag.lower().split("-")[0] == wanted.split("-")[0]:
                 return {tag: text}
     for tag, text in list(language_map.items())[:1]:
         return {tag: text}

@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -178,6 +179,12 @@ def _activity_definitions(statements: list[dict]) -> None:
     transaction.on_commit(lambda: _merged.update(dict.fromkeys(k for k, _d in found.values())))
 
 
+@dataclass(frozen=True)
+class StoreResult:
+    ids: list[str]
+    stored: int
+
+
 def statement_store(
     *,
     statements: list[dict],
@@ -192,6 +199,24 @@ def statement_store(
     different statement. Re-sending an identical statement is a no-op. `attachments` maps sha2
     to (content type, bytes) for the multipart parts of the request.
     """
+    return statements_save(
+        statements=statements,
+        authority=authority,
+        client=client,
+        attachments=attachments,
+        batch=batch,
+    ).ids
+
+
+def statements_save(
+    *,
+    statements: list[dict],
+    authority: dict | None = None,
+    client: LRSClient | None = None,
+    attachments: dict | None = None,
+    batch: bool = True,
+) -> StoreResult:
+    """statement_store, also saying how many statements were new (0: all were re-sends)."""
     attachments = attachments or {}
     if not isinstance(statements, list) or not statements:
         raise XAPIValidationError(
@@ -210,14 +235,14 @@ def statement_store(
     ids = [s["id"] for s in prepared]
     try:
         with transaction.atomic():
-            _store(prepared, now=now, client=client, attachments=attachments)
+            stored = _store(prepared, now=now, client=client, attachments=attachments)
     except IntegrityError:
         # Another request stored one of these ids between our check and insert.
         raise XAPIConflict("statement id already used by a different statement") from None
-    return ids
+    return StoreResult(ids=ids, stored=stored)
 
 
-def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) -> None:
+def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) -> int:
     by_id = {uuid.UUID(s["id"]): s for s in prepared}
     existing, already_voided = statements_existing(ids=list(by_id))
     for statement_id, data in existing.items():
@@ -228,7 +253,7 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
                 f"statement {statement_id}: id already used by a different statement", prop="id"
             )
     if not by_id:
-        return
+        return 0
     targets = {
         uuid.UUID(s["object"]["id"]) for s in by_id.values() if s["verb"]["id"] == VOIDED_VERB
     }
@@ -275,6 +300,7 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
         Statement.objects.filter(statement_id__in=list(voiding_targets)).update(voided=True)
     _activity_definitions(list(by_id.values()))
     _store_attachments(list(by_id.values()), attachments)
+    return len(by_id)
 
 
 def _store_attachments(statements: list[dict], attachments: dict) -> None:

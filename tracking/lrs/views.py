@@ -20,7 +20,7 @@ from tracking.lrs.selectors import (
     statement_get,
     statement_query,
 )
-from tracking.lrs.services import statement_store, xapi_timestamp
+from tracking.lrs.services import statement_store, statements_save, xapi_timestamp
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -120,13 +120,16 @@ class StatementsView(XAPIView):
         client_require(client=client, scope="write")
         body, attachments = self._parse_body(xreq)
         batch = isinstance(body, list)
-        ids = statement_store(
+        result = statements_save(
             statements=body if batch else [body],
             client=client,
             attachments=attachments,
             batch=batch,
         )
-        return http.json_response(ids)
+        if not result.stored:
+            # Every statement was already stored identically: nothing changed (Comm. 2.1.2).
+            return HttpResponse(status=204)
+        return http.json_response(result.ids)
 
     def handle_get(self, xreq, client) -> HttpResponse:
         client_require(client=client, scope="read")

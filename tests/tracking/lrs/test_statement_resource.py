@@ -187,3 +187,33 @@ def test_client_supplied_stored_and_authority_are_replaced(xapi, lrs_client):
     assert fetched["stored"] != "2001-01-01T00:00:00Z"
     assert fetched["authority"]["account"]["name"] == lrs_client[0].key
     assert json.dumps(fetched)
+
+
+def test_post_of_an_already_stored_identical_statement_is_204(xapi):
+    sid = new_id()
+    xapi.put("statements", params={"statementId": sid}, body=statement())
+    assert xapi.post("statements", body=statement(id=sid)).status_code == 204
+
+
+def test_post_of_a_different_statement_under_a_stored_id_is_409_and_keeps_the_original(xapi):
+    sid = new_id()
+    xapi.post("statements", body=statement(id=sid))
+    changed = statement(id=sid, verb={"id": "http://adlnet.gov/expapi/verbs/failed"})
+    assert xapi.post("statements", body=changed).status_code == 409
+    fetched = xapi.get("statements", params={"statementId": sid}).json()
+    assert fetched["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed"
+
+
+def test_canonical_format_picks_the_accept_language_match(xapi):
+    verb = {
+        "id": "http://adlnet.gov/expapi/verbs/completed",
+        "display": {"en-US": "completed", "en-GB": "finished"},
+    }
+    (sid,) = xapi.post("statements", body=statement(verb=verb)).json()
+    headers = {"Accept-Language": "en-GB"}
+    canonical = xapi.get(
+        "statements", params={"statementId": sid, "format": "canonical"}, headers=headers
+    ).json()
+    assert canonical["verb"]["display"] == {"en-GB": "finished"}
+    exact = xapi.get("statements", params={"statementId": sid}, headers=headers).json()
+    assert exact["verb"]["display"] == verb["display"]
