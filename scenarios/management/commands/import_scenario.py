@@ -5,12 +5,13 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from scenarios.services import ScenarioImportError, scenario_import
 
 
 class Command(BaseCommand):
-    help = "Create or update scenarios from YAML files; a broken file changes nothing."
+    help = "Create or update scenarios from YAML files; if any file is broken, nothing changes."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
@@ -24,7 +25,9 @@ class Command(BaseCommand):
             help="Where image files named in the YAML are found.",
         )
 
+    @transaction.atomic
     def handle(self, *args, files, draft, media_root, **options):
+        # One transaction for all files: if any file is broken, none of them is imported.
         for path in files:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8"))
