@@ -61,6 +61,13 @@ class Statement(models.Model):
             models.Index(fields=["activity_id", "stored", "id"], name="lrs_stmt_activity"),
             models.Index(fields=["registration", "stored", "id"], name="lrs_stmt_registration"),
             models.Index(fields=["ref_statement_id"], name="lrs_stmt_ref"),
+            # Statements with a StatementRef object, in stored order: the "targets a match"
+            # half of a filtered query (Communication 2.1.3) scans only these.
+            models.Index(
+                fields=["stored", "id"],
+                condition=models.Q(ref_statement_id__isnull=False),
+                name="lrs_stmt_referencing",
+            ),
             models.Index(fields=["client", "stored", "id"], name="lrs_stmt_client"),
         ]
 

@@ -84,7 +84,37 @@ def statement_query(
     else:
         rows = _page(_visible(client=client).filter(**filters), query, stored="stored", pk="pk")
         page = list(rows[: limit + 1])
+    if len(filters) > 1 or refs:
+        page = _merge(page, _referencing(query, filters, refs, client, limit), query.ascending)
     return page[:limit], len(page) > limit
+
+
+def _referencing(
+    query: StatementQuery, filters: dict, refs: list, client, limit: int
+) -> list[Statement]:
+    """Statements whose StatementRef target matches the filters (Communication 2.1.3,
+    "Filter Conditions for StatementRefs"), voiding statements included; one level deep.
+
+    Scans only statements that have a StatementRef object, in stored order, through a partial
+    index, checking each target by its unique id.
+    """
+    target_filters = {k: v for k, v in filters.items() if k != "voided"}
+    targets = Statement.objects.filter(statement_id=OuterRef("ref_statement_id"), **target_filters)
+    for kind, value in refs:
+        targets = targets.filter(
+            Exists(StatementIndex.objects.filter(statement=OuterRef("pk"), kind=kind, value=value))
+        )
+    rows = _visible(client=client).filter(ref_statement_id__isnull=False, voided=False)
+    rows = _page(rows.filter(Exists(targets)), query, stored="stored", pk="pk")
+    return list(rows[: limit + 1])
+
+
+def _merge(first: list[Statement], second: list[Statement], ascending: bool) -> list[Statement]:
+    """Two pages in (stored, pk) order merged into one, without duplicates."""
+    if not second:
+        return first
+    unique = {row.pk: row for row in [*first, *second]}
+    return sorted(unique.values(), key=lambda row: (row.stored, row.pk), reverse=not ascending)
 
 
 def _filters(query: StatementQuery) -> tuple[dict, list[tuple[int, str]]]:

@@ -78,6 +78,7 @@ def test_partnership_admin_creates_client_in_wagtail_admin_and_sees_secret_once(
     client.force_login(admin)
     index = reverse("lrs_clients:index")
     assert client.get(index).status_code == 200
+    assert client.get(index, {"q": "health"}).status_code == 200
     response = client.post(
         reverse("lrs_clients:add"),
         {

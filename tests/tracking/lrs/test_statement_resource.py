@@ -217,3 +217,27 @@ def test_canonical_format_picks_the_accept_language_match(xapi):
     assert canonical["verb"]["display"] == {"en-GB": "finished"}
     exact = xapi.get("statements", params={"statementId": sid}, headers=headers).json()
     assert exact["verb"]["display"] == verb["display"]
+
+
+def test_filters_also_return_statements_targeting_a_match_but_not_the_voided_one(xapi):
+    verb = f"http://lscp.example.org/verbs/{new_id()}"
+    voided_id, voiding_id, ref_id = new_id(), new_id(), new_id()
+    xapi.post("statements", body=statement(id=voided_id, verb={"id": verb}))
+    xapi.post(
+        "statements",
+        body=statement(
+            id=voiding_id,
+            verb={"id": VOIDED},
+            object={"objectType": "StatementRef", "id": voided_id},
+        ),
+    )
+    xapi.post(
+        "statements",
+        body=statement(
+            id=ref_id, verb={"id": verb}, object={"objectType": "StatementRef", "id": voided_id}
+        ),
+    )
+    found = [s["id"] for s in xapi.get("statements", params={"verb": verb}).json()["statements"]]
+    assert found == [ref_id, voiding_id]
+    limited = xapi.get("statements", params={"verb": verb, "limit": 1}).json()
+    assert [s["id"] for s in limited["statements"]] == [ref_id] and limited["more"]
