@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -151,9 +152,16 @@ def service_link_warnings(*, ids: Iterable[uuid.UUID | str]) -> list[ServiceLink
     return warnings
 
 
+CHOICES_TTL = 60  # seconds: filter lists may lag an edit by a minute; each is a DISTINCT scan
+
+
 def category_choices() -> list[tuple[TaxonomyTerm, list[TaxonomyTerm]]]:
     """Top-level categories with their sub-categories, for the filter panel (demo-data left out)."""
-    terms = list(TaxonomyTerm.objects.exclude(term="demo-data").order_by("name"))
+    terms = cache.get_or_set(
+        "directory:category-terms",
+        lambda: list(TaxonomyTerm.objects.exclude(term="demo-data").order_by("name")),
+        CHOICES_TTL,
+    )
     children: dict = {}
     for term in terms:
         if term.parent_id:
@@ -162,7 +170,11 @@ def category_choices() -> list[tuple[TaxonomyTerm, list[TaxonomyTerm]]]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(ISO 639-3 code, name) of languages spoken by published services, by name."""
+    """(ISO 639-3 code, name) of languages spoken by published services, by name (cached 60s)."""
+    return cache.get_or_set("directory:language-choices", _language_choices, CHOICES_TTL)
+
+
+def _language_choices() -> list[tuple[str, str]]:
     rows = (
         Language.objects.filter(service__review_status=ReviewStatus.PUBLISHED)
         .values_list("code", "name")
@@ -175,7 +187,11 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def area_choices() -> list[str]:
-    """Names of the areas published services cover, alphabetical."""
+    """Names of the areas published services cover, alphabetical (cached 60s)."""
+    return cache.get_or_set("directory:area-choices", _area_choices, CHOICES_TTL)
+
+
+def _area_choices() -> list[str]:
     names = (
         ServiceArea.objects.filter(service__review_status=ReviewStatus.PUBLISHED)
         .values_list("name", flat=True)

@@ -1,0 +1,360 @@
+"""Benchmark the directory search (issue 5) on PostgreSQL with 10,000 generated services.
+
+Run with ``.venv/bin/python bench/directory.py`` (``make bench`` runs every script). In one run:
+
+1. Creates a throw-away PostgreSQL database (``BENCH_PG``, default
+   postgres://postgres@127.0.0.1:5432), migrates it and loads the directory taxonomy.
+2. Generates ``BENCH_SERVICES`` (10,000) services across 800 organisations with realistic names
+   and descriptions, categories, languages, ages, areas, schedules and locations around Greater
+   Manchester, then builds Wagtail's PostgreSQL full-text index for them.
+3. Times the search page ``/directory/?q=...`` through Django's full request stack (middleware,
+   form, selector, Wagtail search, template) for realistic practitioner queries, some with
+   filters (language, age, postcode within 10 miles), and the selector alone.
+4. Reference, same run and same rows: a hand-written ``websearch_to_tsquery`` over a stored
+   tsvector column with a GIN index, returning the first page of 20 by ``ts_rank`` and the total
+   count (what the page shows).
+5. Drops the database.
+
+Prints p50/p95 for each and ends with ``ratio: <page p95 / hand-written SQL p95>``; the target
+in the issue is within 2x.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from io import StringIO
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+SERVICES = int(os.environ.get("BENCH_SERVICES", "10000"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+DB = f"directory_bench_{os.getpid()}"
+
+QUERIES = [
+    "romani interpreter",
+    "return home interview",
+    "advocacy",
+    "child exploitation",
+    "mental health",
+    "family time contact",
+    "Gypsy Traveller",
+    "counselling trauma",
+    "missing from care",
+    "youth club",
+    "education support",
+    "helpline",
+    "sibling assessment",
+    "parenting support Polish",
+    "refugee",
+]
+FILTERED = [
+    {"q": "advocacy", "age": "14"},
+    {"q": "interpreter", "language": "rom"},
+    {"q": "mental health", "postcode": "OL1 1AA", "miles": "10"},
+    {"q": "exploitation", "free": "on", "delivery": "phone"},
+    {"postcode": "M1 1AE", "miles": "5", "category": "missing-and-exploitation"},
+]
+TOPICS = [
+    (
+        "Romani interpreting",
+        "interpreting-and-translation",
+        "Interpreters and translators for Romani dialects, Slovak and Czech, "
+        "with continuity of the same interpreter across agencies.",
+    ),
+    (
+        "Return home interviews",
+        "return-home-interviews",
+        "Independent return home interviews within 72 hours for children who "
+        "have been missing from home or care.",
+    ),
+    (
+        "Children's advocacy",
+        "advocacy-for-children-in-care",
+        "Independent advocates who help children in care have their wishes "
+        "heard and make complaints.",
+    ),
+    (
+        "Exploitation outreach",
+        "exploitation-and-complex-safeguarding",
+        "Detached youth work and one-to-one support for young people at risk "
+        "of criminal and sexual exploitation.",
+    ),
+    (
+        "Young people's mental health",
+        "mental-health",
+        "Counselling and emotional wellbeing support for children and young "
+        "people, with self-referral.",
+    ),
+    (
+        "Family time centre",
+        "family-time-and-contact",
+        "Supervised and supported family time for children in care with "
+        "parents, siblings and wider family.",
+    ),
+    (
+        "Gypsy and Traveller liaison",
+        "roma-gypsy-and-traveller-community-support",
+        "Advice and advocacy for Gypsy, Roma and Traveller families on sites and in housing.",
+    ),
+    (
+        "Trauma therapy",
+        "trauma-informed-and-therapeutic-support",
+        "Trauma-informed therapeutic support and counselling for children who "
+        "have experienced abuse.",
+    ),
+    (
+        "Missing children team",
+        "missing-children",
+        "Multi-agency team for children who go missing from home or care, with safety planning.",
+    ),
+    (
+        "Youth club",
+        "youth-services",
+        "Open-access youth club with sport, music and mentoring for young people aged 11 to 19.",
+    ),
+    (
+        "Education inclusion",
+        "education-support",
+        "Education support for pupils at risk of exclusion, including Gypsy, "
+        "Roma and Traveller pupils.",
+    ),
+    (
+        "Parents helpline",
+        "helplines-for-adults-and-professionals",
+        "Telephone advice for parents and carers worried about a child, in English and Polish.",
+    ),
+    (
+        "Sibling assessment service",
+        "sibling-and-family-assessment",
+        "Assessments of sibling relationships and family networks to inform care planning.",
+    ),
+    (
+        "New arrivals advice",
+        "refugee-and-migrant-support",
+        "Advice for refugee and migrant families new to the UK on schools, health and housing.",
+    ),
+]
+PLACES = ["Oldham", "Rochdale", "Bury", "Tameside", "Manchester", "Stockport", "Salford", "Bolton"]
+LANGUAGES = ["eng", "rom", "pol", "slk", "ces", "ron", "urd", "ben", "ara", "fas"]
+
+
+def admin(sql: str) -> None:
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def p(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def setup_django() -> None:
+    os.environ["DATABASE_URL"] = f"{PG}/{DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    import django
+
+    django.setup()
+
+
+def generate() -> None:
+    from django.core.management import call_command
+
+    from directory.models import (
+        Attribute,
+        Language,
+        Location,
+        Organization,
+        ReviewStatus,
+        Schedule,
+        Service,
+        ServiceArea,
+        ServiceAtLocation,
+        TaxonomyTerm,
+    )
+
+    call_command(
+        "import_directory", str(ROOT / "content" / "directory" / "taxonomy.json"), stdout=StringIO()
+    )
+    terms = {t.term: t for t in TaxonomyTerm.objects.all()}
+    rng = random.Random(5)
+    orgs = [
+        Organization(
+            id=uuid.uuid4(), name=f"{rng.choice(PLACES)} {word} {n}", description="A provider."
+        )
+        for n, word in enumerate(["Trust", "Project", "Partnership", "Charity"] * 200)
+    ]
+    Organization.objects.bulk_create(orgs)
+    services, attributes, languages, areas, schedules, locations, links = [], [], [], [], [], [], []
+    for n in range(SERVICES):
+        title, term, text = rng.choice(TOPICS)
+        place = rng.choice(PLACES)
+        low = rng.choice([None, 0, 5, 10, 11, 13, 16])
+        service = Service(
+            id=uuid.uuid4(),
+            organization=rng.choice(orgs),
+            name=f"{place} {title} {n}",
+            description=f"{text} Serving families across {place}.",
+            how_to_refer="Complete the referral form or call the duty worker.",
+            review_status=ReviewStatus.PUBLISHED,
+            minimum_age=low,
+            maximum_age=None if low is None else rng.choice([18, 19, 25]),
+            free=rng.random() < 0.8,
+            delivers_in_person=rng.random() < 0.7,
+            delivers_by_phone=rng.random() < 0.6,
+            delivers_online=rng.random() < 0.4,
+        )
+        services.append(service)
+        attributes.append(Attribute(id=uuid.uuid4(), service=service, taxonomy_term=terms[term]))
+        for code in rng.sample(LANGUAGES, rng.randint(1, 3)):
+            languages.append(Language(id=uuid.uuid4(), service=service, code=code, name=code))
+        areas.append(ServiceArea(id=uuid.uuid4(), service=service, name=place))
+        schedules.append(
+            Schedule(
+                id=uuid.uuid4(),
+                service=service,
+                byday="MO,TU,WE,TH,FR",
+                opens_at="09:00",
+                closes_at="17:00",
+            )
+        )
+        location = Location(
+            id=uuid.uuid4(),
+            name=f"{place} centre {n}",
+            address_1=f"{n} High Street",
+            city=place,
+            postal_code="OL1 1AA",
+            latitude=53.48 + rng.uniform(-0.25, 0.25),
+            longitude=-2.24 + rng.uniform(-0.35, 0.35),
+            confidential=rng.random() < 0.02,
+        )
+        locations.append(location)
+        links.append(ServiceAtLocation(id=uuid.uuid4(), service=service, location=location))
+    Service.objects.bulk_create(services, batch_size=1000)
+    for model, rows in (
+        (Attribute, attributes),
+        (Language, languages),
+        (ServiceArea, areas),
+        (Schedule, schedules),
+        (Location, locations),
+        (ServiceAtLocation, links),
+    ):
+        model.objects.bulk_create(rows, batch_size=2000)
+
+    from wagtail.search.backends import get_search_backend
+
+    index = get_search_backend().get_index_for_model(Service)
+    queryset = Service.objects.select_related("organization").prefetch_related(
+        "attributes__taxonomy_term", "languages", "service_areas"
+    )
+    for start in range(0, SERVICES, 1000):
+        index.add_items(Service, list(queryset.order_by("pk")[start : start + 1000]))
+
+
+def build_reference(cursor) -> None:
+    cursor.execute(
+        """
+        CREATE TABLE bench_service_fts AS
+        SELECT s.id, s.name,
+               setweight(to_tsvector('english', s.name), 'A')
+               || setweight(to_tsvector('english', o.name), 'B')
+               || setweight(to_tsvector('english', s.description || ' ' || s.how_to_refer), 'C')
+               AS document
+        FROM directory_service s JOIN directory_organization o ON o.id = s.organization_id
+        WHERE s.review_status = 'published';
+        CREATE INDEX bench_service_fts_gin ON bench_service_fts USING GIN (document);
+        ANALYZE bench_service_fts;
+        """
+    )
+
+
+REFERENCE_SQL = """
+SELECT id, name, ts_rank(document, query) AS rank, count(*) OVER () AS total
+FROM bench_service_fts, websearch_to_tsquery('english', %s) AS query
+WHERE document @@ query
+ORDER BY rank DESC, id
+LIMIT 20
+"""
+
+
+def main() -> None:
+    admin(f'CREATE DATABASE "{DB}"')
+    try:
+        setup_django()
+        from django.core.management import call_command
+        from django.db import connection
+        from django.http import QueryDict
+        from django.test import Client
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        generate()
+        print(
+            f"Generated {SERVICES} services and the search index "
+            f"in {time.perf_counter() - started:.0f}s"
+        )
+        with connection.cursor() as cursor:
+            build_reference(cursor)
+            cursor.execute("ANALYZE")
+
+        from directory.forms import DirectorySearchForm
+        from directory.selectors import service_search
+
+        client = Client()
+        page_times, selector_times, sql_times = [], [], []
+        requests = [{"q": q} for q in QUERIES] + FILTERED
+        for params in requests:  # warm caches and the postcode table
+            assert client.get("/directory/", params).status_code == 200
+        for _ in range(REPEATS):
+            for params in requests:
+                t0 = time.perf_counter()
+                response = client.get("/directory/", params)
+                page_times.append(time.perf_counter() - t0)
+                assert response.status_code == 200 and b"found" in response.content
+                form = DirectorySearchForm(QueryDict(urlencode(params)))
+                assert form.is_valid(), form.errors
+                t0 = time.perf_counter()
+                results = service_search(query=form.to_query())
+                list(results[0:20])
+                results.count()
+                selector_times.append(time.perf_counter() - t0)
+            with connection.cursor() as cursor:
+                for text in QUERIES:
+                    t0 = time.perf_counter()
+                    cursor.execute(REFERENCE_SQL, [text])
+                    cursor.fetchall()
+                    sql_times.append(time.perf_counter() - t0)
+
+        def show(label: str, values: list[float]) -> float:
+            p50, p95 = statistics.median(values) * 1000, p(values, 95) * 1000
+            print(f"{label:<52} n={len(values):>4}  p50={p50:7.2f} ms  p95={p95:7.2f} ms")
+            return p95
+
+        page = show("Search page /directory/ (full request, HTML)", page_times)
+        show("service_search selector (first page + count)", selector_times)
+        sql = show("Hand-written websearch_to_tsquery on GIN (top 20 + count)", sql_times)
+        print(f"page p95 / SQL p95 = {page / sql:.2f} (target: within 2x)")
+        print(f"ratio: {page / sql:.2f}")
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: BLE001, S110  (Django may not be set up yet)
+            pass
+        if os.environ.get("BENCH_KEEP"):
+            print(f"Kept database {DB}")
+        else:
+            admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()
