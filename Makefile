@@ -30,11 +30,13 @@ install: system-deps .install-stamp
 
 install-test: system-deps .install-stamp-test
 
-# Debian packages: Chromium for browser tests, Graphviz for scenario graphs, Pango for PDFs.
+# Debian packages: Chromium for browser tests, Graphviz for scenario graphs, Pango for PDFs,
+# wrk for bench/pages.py.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
 	command -v dot >/dev/null || missing="$$missing graphviz"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	ldconfig -p | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \

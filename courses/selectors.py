@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.blocks import StreamValue
 
 from courses.blocks import directory_services, service_ids_parse
 from courses.models import (
@@ -50,8 +51,15 @@ def course_modules(*, course: CoursePage) -> list[ModulePage]:
 
 
 def module_section_ids(*, module: ModulePage) -> list[str]:
-    """Block ids of the module's sections, in order."""
-    return [section.id for section in module.body]
+    """Block ids of the module's sections, in order (read from the raw JSON, nothing converted)."""
+    return [section["id"] for section in module.body.raw_data]
+
+
+def module_section(*, module: ModulePage, position: int):
+    """The section at a 1-based position, converted alone (not every section of the module)."""
+    raw = module.body.raw_data[position - 1]
+    block = module.body.stream_block.child_blocks["section"]
+    return StreamValue.StreamChild(block, block.to_python(raw["value"]), id=raw["id"])
 
 
 def _content_blocks(module: ModulePage):
@@ -145,31 +153,38 @@ class BlockItem:
     state: dict
 
 
-def module_view(*, module: ModulePage, user, position) -> dict:
+def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     """Everything the module page shows: one section, its blocks with the learner's state.
 
-    A fixed number of queries whatever the number of sections, blocks or modules.
+    ``visit`` is what ``section_visit`` returned for this request (enrolment, position, sections
+    seen), so nothing is read twice. A fixed number of queries whatever the number of sections,
+    blocks or modules.
     """
-    sections = list(module.body)
-    course = module.get_parent().specific
-    enrolment = Enrolment.objects.filter(
-        user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS
-    ).first()
-    resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
-    try:
-        current = int(position)
-    except (TypeError, ValueError):
-        current = resume
-    current = min(max(current, 1), max(len(sections), 1))
-    section = sections[current - 1] if sections else None
-    viewed: set[str] = set()
+    sections = [
+        {"id": raw["id"], "heading": raw["value"]["heading"]} for raw in module.body.raw_data
+    ]
+    course = module.get_parent().specific  # cached by routing when serving
+    if visit is not None:
+        enrolment, current, viewed = visit.enrolment, visit.position, visit.viewed
+    else:
+        enrolment = Enrolment.objects.filter(
+            user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS
+        ).first()
+        try:
+            current = int(position)
+        except (TypeError, ValueError):
+            current = 1
+        current = min(max(current, 1), max(len(sections), 1))
+        viewed = set()
+        if enrolment:
+            viewed = set(
+                SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
+                    "block_id", flat=True
+                )
+            )
+    section = module_section(module=module, position=current) if sections else None
     answers: dict[str, CheckAnswer] = {}
     if enrolment:
-        viewed = set(
-            SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
-                "block_id", flat=True
-            )
-        )
         for answer in CheckAnswer.objects.filter(enrolment=enrolment, module=module):
             answers[answer.block_id] = answer  # ordered by time: the latest wins
     reflections = {r.block_id: r.text for r in Reflection.objects.filter(user=user, module=module)}
@@ -206,7 +221,7 @@ def module_view(*, module: ModulePage, user, position) -> dict:
         "course": course,
         "enrolment": enrolment,
         "sections": [
-            {"position": n, "heading": s.value["heading"], "viewed": s.id in viewed}
+            {"position": n, "heading": s["heading"], "viewed": s["id"] in viewed}
             for n, s in enumerate(sections, start=1)
         ],
         "section": section,

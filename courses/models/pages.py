@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from accounts.models import Sector
 from courses.blocks import REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
@@ -46,6 +48,25 @@ class CourseIndexPage(Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Find a module in two queries, not four (Wagtail reads each level, then its specific)."""
+        if len(path_components) == 2:
+            course = CoursePage.objects.filter(url_path=f"{self.url_path}{path_components[0]}/")
+            course = course.first()
+            module = (
+                ModulePage.objects.live()
+                .filter(url_path=f"{self.url_path}{'/'.join(path_components)}/")
+                .first()
+                if course
+                else None
+            )
+            if module is None:
+                raise Http404
+            course._cached_parent_obj = self
+            module._cached_parent_obj = course
+            return RouteResult(module)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
@@ -176,17 +197,22 @@ class ModulePage(Page):
         # Module content is for signed-in learners; previews in the admin are served elsewhere.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        visit = None
         if not getattr(request, "is_preview", False):
             from courses.services.learning import section_visit
 
-            section_visit(user=request.user, module=self, position=request.GET.get("section"))
-        return super().serve(request, *args, **kwargs)
+            visit = section_visit(
+                user=request.user, module=self, position=request.GET.get("section")
+            )
+        return super().serve(request, *args, visit=visit, **kwargs)
 
-    def get_context(self, request, *args, **kwargs):
+    def get_context(self, request, *args, visit=None, **kwargs):
         from courses.selectors import module_view
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
-            module_view(module=self, user=request.user, position=request.GET.get("section"))
+            module_view(
+                module=self, user=request.user, position=request.GET.get("section"), visit=visit
+            )
         )
         return context

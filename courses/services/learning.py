@@ -1,5 +1,7 @@
 """Enrolment, progress, answers, reflections and the completion rules."""
 
+from dataclasses import dataclass
+
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -90,22 +92,54 @@ def _position(value, count: int, default: int) -> int:
     return min(max(position, 1), max(count, 1))
 
 
-@transaction.atomic
-def section_visit(*, user, module: ModulePage, position) -> int:
-    """Record that an enrolled learner viewed a section; return the 1-based position shown.
+@dataclass
+class SectionVisit:
+    """What the module page needs from a visit: the open enrolment, section shown, sections seen."""
 
-    Idempotent per section. Completes the module when every section has been viewed, then
-    checks the course's completion rules. Does nothing for a learner who is not enrolled.
+    enrolment: Enrolment | None
+    position: int
+    viewed: set[str]
+
+
+def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
+    """Record that an enrolled learner viewed a section; idempotent per section.
+
+    Completes the module when every section has been viewed, then checks the course's
+    completion rules. Records nothing for a learner who is not enrolled. A revisit of a section
+    already seen costs two reads and no writes.
     """
     section_ids = module_section_ids(module=module)
-    enrolment = Enrolment.objects.filter(
-        user=user, course_id=module.get_parent().pk, status=EnrolmentStatus.IN_PROGRESS
-    ).first()
+    course = module.get_parent()  # cached by Wagtail's routing
+    enrolment = (
+        Enrolment.objects.filter(user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS)
+        .select_related("last_module")
+        .first()
+    )
     resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
     shown = _position(position, len(section_ids), resume)
     if enrolment is None or not section_ids:
-        return shown
-    course = enrolment.course
+        return SectionVisit(enrolment=enrolment, position=shown, viewed=set())
+    viewed = set(
+        SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
+            "block_id", flat=True
+        )
+    )
+    block_id = section_ids[shown - 1]
+    if block_id not in viewed:
+        with transaction.atomic():
+            _section_view_record(
+                enrolment=enrolment, module=module, block_id=block_id, position=shown,
+                section_ids=section_ids, viewed=viewed,
+            )  # fmt: skip
+        viewed.add(block_id)
+    if (enrolment.last_module_id, enrolment.last_position) != (module.pk, shown):
+        Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module, last_position=shown)
+        enrolment.last_module, enrolment.last_position = module, shown
+    return SectionVisit(enrolment=enrolment, position=shown, viewed=viewed)
+
+
+def _section_view_record(*, enrolment, module, block_id, position, section_ids, viewed) -> None:
+    user, course = enrolment.user, enrolment.course
     progress, started = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
     if started:
         learning_event_record(
@@ -116,41 +150,33 @@ def section_visit(*, user, module: ModulePage, position) -> int:
             course=course,
             module=module,
         )
-    block_id = section_ids[shown - 1]
-    _, viewed = SectionView.objects.get_or_create(
+    _, created = SectionView.objects.get_or_create(
         enrolment=enrolment, module=module, block_id=block_id
     )
-    if viewed:
+    if not created:  # a concurrent request recorded it first
+        return
+    learning_event_record(
+        user=user,
+        kind=EventKind.SECTION_VIEWED,
+        activity=f"section:{module.pk}:{block_id}",
+        registration=enrolment.registration,
+        course=course,
+        module=module,
+        extra={"position": position, "of": len(section_ids)},
+    )
+    if progress.completed_at is None and viewed | {block_id} >= set(section_ids):
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["completed_at"])
         learning_event_record(
             user=user,
-            kind=EventKind.SECTION_VIEWED,
-            activity=f"section:{module.pk}:{block_id}",
+            kind=EventKind.MODULE_COMPLETED,
+            activity=_module_activity(module),
             registration=enrolment.registration,
             course=course,
             module=module,
-            extra={"position": shown, "of": len(section_ids)},
+            result={"completion": True},
         )
-    Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module, last_position=shown)
-    if viewed and progress.completed_at is None:
-        seen = set(
-            SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
-                "block_id", flat=True
-            )
-        )
-        if seen >= set(section_ids):
-            progress.completed_at = timezone.now()
-            progress.save(update_fields=["completed_at"])
-            learning_event_record(
-                user=user,
-                kind=EventKind.MODULE_COMPLETED,
-                activity=_module_activity(module),
-                registration=enrolment.registration,
-                course=course,
-                module=module,
-                result={"completion": True},
-            )
-            course_completion_evaluate(enrolment=enrolment)
-    return shown
+        course_completion_evaluate(enrolment=enrolment)
 
 
 def _enrolment_for_module(*, user, module: ModulePage) -> Enrolment:
