@@ -386,7 +386,7 @@ def personal_data_for_user(*, user) -> dict:
     """Everything courses holds about a person, for a GDPR download (JSON-serialisable)."""
     enrolments = Enrolment.objects.filter(user=user).select_related("course")
     return {
-        "enrolments": [
+        "course_enrolments": [
             {
                 "course": e.course.title,
                 "registration": str(e.registration),
@@ -412,11 +412,11 @@ def personal_data_for_user(*, user) -> dict:
             }
             for e in enrolments
         ],
-        "reflections": [
+        "course_reflections": [
             {"module": r.module.title, "text": r.text, "updated_at": r.updated_at.isoformat()}
             for r in Reflection.objects.filter(user=user).select_related("module")
         ],
-        "completions": [
+        "course_completions": [
             {
                 "course": c.course.title,
                 "completed_at": c.completed_at.isoformat(),

@@ -111,7 +111,7 @@ def test_a_learner_cannot_see_another_learners_progress_or_reflections(
     assert b"Correct" not in questions.content
     mine = client.get("/courses/my/")
     assert mine.context["completed"] == [] and mine.context["in_progress"] == []
-    assert personal_data_for_user(user=other)["reflections"] == []
+    assert personal_data_for_user(user=other)["course_reflections"] == []
 
 
 def test_my_learning_lists_in_progress_and_completed_with_certificates(client, learner, course):
@@ -140,7 +140,7 @@ def test_personal_data_export_holds_everything_about_the_learner(learner, course
     answer_all(learner, course)
     data = personal_data_for_user(user=learner)
     json.dumps(data)  # serialisable as it is
-    assert data["reflections"][0]["text"] == "Mine"
-    assert len(data["enrolments"][0]["answers"]) == 2
-    assert data["completions"][0]["certificate"]
+    assert data["course_reflections"][0]["text"] == "Mine"
+    assert len(data["course_enrolments"][0]["answers"]) == 2
+    assert data["course_completions"][0]["certificate"]
     assert module_block(module=module, block_id="nope") is None
