@@ -101,5 +101,14 @@ def dot_svg(source: str) -> str | None:
     except (subprocess.SubprocessError, OSError):
         return None
     svg = result.stdout.decode()
-    # Drop the XML prolog, doctype and comments so the element can be inlined in HTML.
-    return re.sub(r"^.*?(?=<svg)", "", svg, flags=re.DOTALL)
+    # Drop the XML prolog, doctype and comments so the element can be inlined in HTML, and the
+    # fixed size so it scales to the page by its viewBox. The text outline beside it carries
+    # the same information, so assistive technology gets one image with a name.
+    svg = re.sub(r"^.*?(?=<svg)", "", svg, flags=re.DOTALL)
+    return re.sub(
+        r'<svg width="[^"]*" height="[^"]*"',
+        '<svg width="100%" role="img" aria-label="Map of the scenario (the outline lists the '
+        'same nodes and routes as text)"',
+        svg,
+        count=1,
+    )

@@ -168,6 +168,12 @@ def test_module_launch_is_stored_on_the_attempt_and_events(client, learner):
     attempt = start(client, scenario, module=str(home.pk))
     assert attempt.module_id == home.pk
     assert LearningEvent.objects.get(registration=attempt.registration).module_id == home.pk
+    play = reverse("scenarios:play", args=[attempt.registration])
+    client.post(play)
+    client.post(play, {"choice": "a"})
+    end = client.get(reverse("scenarios:end", args=[attempt.registration])).content.decode()
+    assert f'href="{home.url}">Return to the module' in end
+    assert f'name="module" value="{home.pk}"' in end  # a replay stays linked to the module
 
 
 def test_attempts_are_private_to_their_learner(client, learner):
