@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, datetime
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -42,12 +43,18 @@ class XAPIView(View):
                 response = http.json_response({"error": f"{method} is not allowed here"}, 405)
                 response["Allow"] = ", ".join(self.methods)
                 return http.finish(response, request)
+            # The version is checked first: a request without it is a 400 whoever sends it
+            # (Communication 3.3).
+            if self.requires_version:
+                http.version_check(xreq)
             client = None
             if self.requires_auth:
                 client = lrs_client_authenticate(authorization=xreq.header("Authorization"))
-            if self.requires_version:
-                http.version_check(xreq)
             response = getattr(self, f"handle_{method.lower()}")(xreq, client)
+        except RequestDataTooBig:
+            response = http.json_response(
+                {"error": "the request is larger than the LRS accepts; send smaller batches"}, 413
+            )
         except XAPIError as error:
             response = http.json_response(error.as_json(), error.status)
             if error.status == 401:

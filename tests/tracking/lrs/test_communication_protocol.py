@@ -117,3 +117,19 @@ def test_method_not_allowed_is_405(xapi):
 def test_repeated_query_parameter_is_400(xapi):
     response = xapi.client.get("/xapi/statements?limit=1&limit=2", headers=xapi.headers)
     assert response.status_code == 400
+
+
+def test_oversized_request_is_413_and_stores_nothing(xapi, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = xapi.post("statements", body=[statement() for _ in range(20)])
+    assert response.status_code == 413
+    assert response.json()["error"]
+
+
+def test_version_is_checked_before_credentials(client):
+    assert client.get("/xapi/statements").status_code == 400
+
+
+def test_unsupported_method_is_405_even_without_credentials(client):
+    response = client.delete("/xapi/activities", headers={"X-Experience-API-Version": "1.0.3"})
+    assert response.status_code == 405
