@@ -115,8 +115,7 @@ def document_post(
         existing = scope.rows().select_for_update().filter(document_id=document_id).first()
         _check_preconditions(existing, pre, require=False)
         if existing is None:
-            if _is_json(content_type):
-                _json_object(content, "content")
+            # Treated as a PUT: the LRS must not reject a new document for its content (2.2).
             return _save(scope, document_id, None, content, content_type)
         if not (_is_json(content_type) and _is_json(existing.content_type)):
             raise XAPIValidationError(

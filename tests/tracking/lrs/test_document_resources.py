@@ -137,3 +137,20 @@ def test_binary_documents_keep_their_content_type(xapi):
     got = xapi.get("activities/state", params=STATE)
     assert got.content == blob and got["Content-Type"] == "application/octet-stream"
     assert json.dumps(len(blob))
+
+
+@pytest.mark.parametrize("body", ["1", "true", "{}"])
+def test_post_of_a_new_document_is_stored_whatever_its_content(xapi, body):
+    response = xapi.post("activities/state", params=STATE, body=body)
+    assert response.status_code == 204
+    assert xapi.get("activities/state", params=STATE).content == body.encode()
+
+
+def test_post_merge_replaces_nested_objects_whole(xapi):
+    first = {"car": {"make": "Ford", "model": "Escape"}, "driver": "Dale"}
+    xapi.post("activities/state", params=STATE, body=first)
+    xapi.post("activities/state", params=STATE, body={"car": {"make": "Dodge"}})
+    assert xapi.get("activities/state", params=STATE).json() == {
+        "car": {"make": "Dodge"},
+        "driver": "Dale",
+    }
