@@ -38,3 +38,27 @@ class ReflectionForm(forms.Form):
         strip=True,
         error_messages={"required": "Write your reflection before saving it."},
     )
+
+
+class AssignForm(forms.Form):
+    """Assign a course to staff; ``learners`` is limited to the agencies the assigner may see."""
+
+    course = forms.ModelChoiceField(
+        queryset=None,
+        empty_label="Choose a course",
+        error_messages={"required": "Choose a course."},
+    )
+    learners = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one person.",
+            "invalid_choice": "You can only assign courses to people in your agency.",
+        },
+    )
+
+    def __init__(self, *args, courses, learners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = courses
+        self.fields["learners"].queryset = learners
+        self.fields["learners"].label_from_instance = lambda u: f"{u} ({u.email})"

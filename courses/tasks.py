@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from courses.services.certificates import certificate_email_send
+from courses.services.certificates import certificate_email_send, enrolment_assigned_email_send
 from courses.services.refreshers import agency_digest_send, refresher_reminders_send
 
 
@@ -22,3 +22,9 @@ def refresher_reminders_send_task() -> int:
 def agency_digest_send_task() -> int:
     """Weekly: each agency lead's digest of overdue staff."""
     return agency_digest_send()
+
+
+@shared_task(name="courses.enrolment_assigned_email_send", acks_late=True)
+def enrolment_assigned_email_send_task(enrolment_id: int) -> bool:
+    """Email a learner that a course was assigned to them."""
+    return enrolment_assigned_email_send(enrolment_id=enrolment_id)

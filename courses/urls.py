@@ -8,6 +8,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("my/", views.my_learning_view, name="my_learning"),
+    path("assign/", views.assign, name="assign"),
     path("enrol/<int:course_id>/", views.enrol, name="enrol"),
     path("modules/<int:module_id>/checks/<str:block_id>/", views.answer, name="answer"),
     path("modules/<int:module_id>/reflections/<str:block_id>/", views.reflect, name="reflect"),

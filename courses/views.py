@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from courses.forms import CheckAnswerForm, ReflectionForm
+from courses.forms import AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
 from courses.selectors import (
+    assignable_learners,
     certificate_for_user,
     certificate_verify,
     course_modules,
@@ -20,6 +22,7 @@ from courses.services.learning import (
     LearningError,
     check_answer,
     enrolment_create,
+    enrolments_assign,
     reflection_save,
 )
 
@@ -91,6 +94,28 @@ def reflect(request, module_id: int, block_id: str):
 @require_GET
 def my_learning_view(request):
     return render(request, "courses/my_learning.html", my_learning(user=request.user))
+
+
+@login_required
+def assign(request):
+    """Agency leads assign a course to their own staff; partnership admins to anyone."""
+    learners = assignable_learners(user=request.user)
+    if not learners.exists():
+        raise PermissionDenied("Only agency leads and partnership admins assign courses.")
+    form = AssignForm(
+        request.POST or None,
+        courses=CoursePage.objects.live().order_by("title"),
+        learners=learners,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            course = form.cleaned_data["course"]
+            chosen = list(form.cleaned_data["learners"])
+            done = enrolments_assign(course=course, learners=chosen, assigned_by=request.user)
+            messages.success(request, f"Assigned “{course.title}” to {len(done)} of {len(chosen)}.")
+            return redirect("courses:assign")
+        return render(request, "courses/assign.html", {"form": form}, status=400)
+    return render(request, "courses/assign.html", {"form": form})
 
 
 @login_required

@@ -75,3 +75,28 @@ def certificate_email_send(*, certificate_id: int) -> bool:
         recipient_list=[certificate.completion.user.email],
     )
     return True
+
+
+def enrolment_assigned_email_send(*, enrolment_id: int) -> bool:
+    """Tell a learner a course was assigned to them; False if the enrolment no longer exists."""
+    from django.core.mail import send_mail
+
+    from courses.models import Enrolment
+
+    enrolment = (
+        Enrolment.objects.select_related("user", "course", "assigned_by")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        return False
+    send_mail(
+        subject=f"Course assigned to you: {enrolment.course.title}",
+        message=render_to_string(
+            "courses/email/assigned.txt",
+            {"enrolment": enrolment, "site_url": settings.SITE_URL.rstrip("/")},
+        ),
+        from_email=None,
+        recipient_list=[enrolment.user.email],
+    )
+    return True

@@ -65,7 +65,7 @@ MODULE_KEYS = {
 }
 REQUIRED_COURSE_KEYS = {"title", "slug", "summary", "topic", "level"}
 REQUIRED_MODULE_KEYS = {"title", "slug"}
-RESERVED_SLUGS = {"my", "enrol", "modules", "certificates"}  # taken by courses/urls.py
+RESERVED_SLUGS = {"my", "assign", "enrol", "modules", "certificates"}  # taken by courses/urls.py
 
 
 class CourseFormatError(Exception):

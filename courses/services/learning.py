@@ -1,6 +1,7 @@
 """Enrolment, progress, answers, reflections and the completion rules."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
@@ -82,6 +83,35 @@ def enrolment_create(
         extra={"source": source},
     )
     return enrolment
+
+
+def enrolments_assign(*, course: CoursePage, learners, assigned_by) -> list[Enrolment]:
+    """Assign a course to each learner (idempotent per learner) and email them after commit.
+
+    The caller checks that ``assigned_by`` may assign to these learners. A learner missing a
+    prerequisite is skipped rather than failing the whole batch; they are left out of the result.
+    """
+    from courses.tasks import enrolment_assigned_email_send_task
+
+    enrolments = []
+    for learner in learners:
+        with transaction.atomic():
+            existing = enrolment_open(user=learner, course=course)
+            try:
+                enrolment = existing or enrolment_create(
+                    user=learner,
+                    course=course,
+                    source=EnrolmentSource.ASSIGNED,
+                    assigned_by=assigned_by,
+                )
+            except LearningError:
+                continue
+            if existing is None:
+                transaction.on_commit(
+                    partial(enrolment_assigned_email_send_task.delay, enrolment.pk)
+                )
+        enrolments.append(enrolment)
+    return enrolments
 
 
 def _position(value, count: int, default: int) -> int:

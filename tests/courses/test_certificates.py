@@ -84,3 +84,14 @@ def test_recompletion_issues_a_new_certificate_and_keeps_the_old(learner, course
     answer_all(learner, course)
     assert Certificate.objects.filter(completion__user=learner).count() == 2
     assert Completion.objects.filter(user=learner).count() == 2
+
+
+def test_revoke_certificate_command_revokes_and_rejects_unknown_codes(certificate):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("revoke_certificate", certificate.code, "--reason", "Issued in error")
+    certificate.completion.refresh_from_db()
+    assert certificate.completion.revoked_reason == "Issued in error"
+    with pytest.raises(CommandError, match="No certificate"):
+        call_command("revoke_certificate", "ZZZZ-ZZZZ-ZZZZ", "--reason", "x")
