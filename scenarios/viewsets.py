@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.safestring import mark_safe
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
@@ -240,7 +241,7 @@ class ScenarioViewSet(SnippetViewSet):
     menu_label = "Scenarios"
     menu_order = 250
     add_to_admin_menu = True
-    list_display = ["title", "slug", "live", "updated_at"]
+    list_display = ["title", "slug", LiveStatusTagColumn(), UpdatedAtColumn()]
     search_fields = ["title"]
     index_view_class = ScenarioIndexView
     edit_view_class = ScenarioEditView

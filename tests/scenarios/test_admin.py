@@ -173,3 +173,19 @@ def test_preview_needs_edit_rights(client):
     scenario_create(publish=False)
     client.force_login(UserFactory())
     assert client.get("/scenarios/jade/?preview=1").status_code == 403
+
+
+def test_listing_offers_import_and_per_scenario_actions(client, admin):
+    scenario = scenario_create()
+    response = client.get(url("list"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert url("import") in page
+    assert url("map", scenario.pk) in page and url("duplicate", scenario.pk) in page
+
+
+def test_edit_view_links_to_check_and_map_and_learner_preview(client, admin):
+    scenario = scenario_create()
+    page = client.get(url("edit", scenario.pk)).content.decode()
+    assert url("map", scenario.pk) in page
+    assert "/scenarios/jade/?preview=1" in page
