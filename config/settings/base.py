@@ -142,6 +142,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 PERSONAL_DATA_EXPORTERS = [
     "accounts.selectors.learning_events_for_user",
     "courses.selectors.personal_data_for_user",
+    "scenarios.selectors.personal_data_for_user",
 ]
 
 LANGUAGE_CODE = "en-gb"
