@@ -61,11 +61,11 @@ class DocumentView(XAPIView):
         params = xreq.params
         _only(params, self.scope_params | {self.id_param, "since"})
         scope = self.scope(params)
+        # `since` is validated everywhere but only filters a list of ids (Communication 2.3).
+        since = timestamp_param(params, "since")
         if self.id_param in params:
-            if "since" in params:
-                raise XAPIValidationError("since: only for a list of ids", prop="since")
             return _document_response(document_get(scope=scope, document_id=params[self.id_param]))
-        ids = document_ids(scope=scope, since=timestamp_param(params, "since"))
+        ids = document_ids(scope=scope, since=since)
         return http.json_response(ids)
 
     def _write(self, xreq, client, service) -> HttpResponse:
