@@ -3,6 +3,7 @@
 import logging
 from functools import partial
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -38,9 +39,19 @@ def user_membership_join(
     user.membership_status = _status_for(agency)
     user.full_clean(exclude=["password"])
     user.save(update_fields=["agency", "team", "job_role", "membership_status"])
-    if user.membership_status == MembershipStatus.PENDING:
-        _enqueue_pending_notice(user)
+    membership_pending_announce(user=user)
     return user
+
+
+def membership_pending_announce(*, user: User) -> bool:
+    """If the user waits for approval and has a confirmed email, email their agency's leads on
+    commit; leads hear of no one whose address is unconfirmed (called again on confirmation)."""
+    if user.membership_status != MembershipStatus.PENDING:
+        return False
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        return False
+    _enqueue_pending_notice(user)
+    return True
 
 
 @transaction.atomic
@@ -65,8 +76,8 @@ def user_profile_update(
     user.save(
         update_fields=["first_name", "last_name", "agency", "team", "job_role", "membership_status"]
     )
-    if moved and user.membership_status == MembershipStatus.PENDING:
-        _enqueue_pending_notice(user)
+    if moved:
+        membership_pending_announce(user=user)
     return user
 
 
@@ -154,8 +165,7 @@ def user_data_export(*, user: User) -> dict:
     """Everything the platform holds about the user, as JSON-ready data (UK GDPR Article 15).
 
     Sections come from the callables in ``settings.PERSONAL_DATA_EXPORTERS``, each taking
-    ``user=`` and returning a dict of sections; raises ImproperlyConfigured-style ValueError if
-    two exporters claim the same section.
+    ``user=`` and returning a dict of sections; raises ValueError if two claim one section.
     """
     export = {
         "service": settings.WAGTAIL_SITE_NAME,

@@ -134,6 +134,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Name, agency, team and job role at sign-up; duplicate emails are a form error (accounts.forms).
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 

@@ -164,7 +164,7 @@ def test_missing_name_and_job_role_are_form_errors(client, team):
     assert errors["job_role"] == ["Select your job role"]
 
 
-def test_agency_requiring_approval_holds_the_member_and_emails_its_leads(
+def test_agency_requiring_approval_holds_the_member_and_emails_leads_once_email_is_confirmed(
     client, job_role, django_capture_on_commit_callbacks
 ):
     police = AgencyFactory(name="Greater Manchester Police", slug="gmp", requires_approval=True)
@@ -178,12 +178,18 @@ def test_agency_requiring_approval_holds_the_member_and_emails_its_leads(
             SIGNUP,
             form_data(email="pc.jones@police.example.org", team=team.pk, job_role=job_role.pk),
         )
-
     user = User.objects.get(email="pc.jones@police.example.org")
     assert user.membership_status == MembershipStatus.PENDING
+    assert not [m for m in mail.outbox if "waiting to join" in m.subject]
+
+    confirm = re.search(r"/accounts/confirm-email/\S+", mail.outbox[0].body).group(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(confirm)
+
     to_leads = [m for m in mail.outbox if "waiting to join" in m.subject]
     assert [m.to for m in to_leads] == [[lead.email]]
     assert "/accounts/agency/members/" in to_leads[0].body
+    assert response["Location"] == "/accounts/waiting/"
 
 
 def test_verifying_the_email_signs_the_member_in(client, team, job_role):

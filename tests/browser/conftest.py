@@ -13,8 +13,8 @@ Fixtures and helpers:
 
 - ``live_url``: the live server's base URL (no trailing slash). Every test here has a
   transactional database restored from a snapshot of the migrated database (serialized
-  rollback), so data made by migrations (home page, role groups) is there every time; browser
-  tests run before the rest of the suite so that the snapshot always loads.
+  rollback), so data made by migrations (home page, role groups) is there every time. Browser
+  tests run after the rest of the suite.
 - ``page``: pytest-playwright's page in a fresh context; Chromium is ``/usr/bin/chromium``.
   Its base URL is the live server, so ``page.goto("/accounts/login/")`` works too.
 - ``signed_in_page(user)``: signs ``user`` in (session cookie, no form) and returns the page.
@@ -29,6 +29,7 @@ with ``-m "not browser"``). Run only these with ``.venv/bin/pytest tests/browser
 ``--headed --slowmo 300`` to watch.
 """
 
+import json
 import os
 import re
 from collections.abc import Callable
@@ -36,6 +37,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still work.
@@ -48,12 +52,8 @@ URL_PATTERN = re.compile(r"https?://[^\s<>\"']+")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark this folder's tests ``browser`` and run them first.
-
-    They restore the migrated database from a snapshot before each test. A transactional test
-    elsewhere flushes the database and re-creates content types under new ids, after which the
-    snapshot no longer loads, so browser tests go before any of those.
-    """
+    """Mark this folder's tests ``browser`` and run them last, as Django runs transactional
+    tests last: each ends by emptying the database, which other tests must not see."""
     browser_dir = Path(__file__).parent
     browser, others = [], []
     for item in items:
@@ -62,7 +62,39 @@ def pytest_collection_modifyitems(config, items):
             browser.append(item)
         else:
             others.append(item)
-    items[:] = browser + others
+    items[:] = others + browser
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The migrated database as Django serialized it when it created the test database.
+
+    Requesting ``django_db_serialized_rollback`` (below) makes Django take that snapshot. Django
+    would also restore it before each test, but that fails once a transactional test elsewhere
+    has flushed the database and re-created content types under new ids, and it is silently
+    skipped once Playwright has given the test thread a new connection object. So this takes
+    the snapshot over and ``_migration_data`` restores it itself.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot is None:
+        with django_db_blocker.unblock():
+            snapshot = connection.creation.serialize_db_to_string()
+    else:
+        del connection._test_serialized_contents
+    # Content types first: saving other rows may look them up, and must find these ids.
+    objects = json.loads(snapshot)
+    objects.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    return json.dumps(objects)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data(django_db_serialized_rollback, _migrated_snapshot):
+    """Every browser test starts from the migrated database (home page, role groups)."""
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    ContentType.objects.clear_cache()  # it may hold ids from before the flush
+    connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(_migrated_snapshot)
+    cache.clear()  # Wagtail caches site root paths
 
 
 @pytest.fixture(scope="session")
@@ -85,32 +117,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _migrated_snapshot(django_db_setup, django_db_blocker):
-    """Keep the migrated database's snapshot where every connection object can find it.
-
-    Django restores a serialized-rollback test from ``connection._test_serialized_contents``,
-    but once Playwright has run, the test thread may get a fresh connection object without that
-    attribute, and the restore is silently skipped. A class attribute survives that.
-    """
-    connection = connections[DEFAULT_DB_ALIAS]
-    snapshot = getattr(connection, "_test_serialized_contents", None)
-    if snapshot is None:
-        with django_db_blocker.unblock():
-            snapshot = connection.creation.serialize_db_to_string()
-    type(connection)._test_serialized_contents = snapshot
-
-
 @pytest.fixture(scope="session")
 def base_url(live_server) -> str:
     """Playwright's base URL is the live server, so ``page.goto("/courses/")`` works."""
     # Also replaces pytest-playwright's fallback fixture, which pytest 9 warns about.
     return live_server.url
-
-
-@pytest.fixture(autouse=True)
-def _migration_data(django_db_serialized_rollback):
-    """Every browser test starts from the migrated database (home page, role groups)."""
 
 
 @pytest.fixture
