@@ -71,3 +71,14 @@ def test_course_page_lists_modules_in_tree_order(client, course):
     response = client.get(course.url)
     assert [m.title for m in response.context["modules"]] == ["Module one", "Module two"]
     assert b"Sign in" in response.content
+
+
+@pytest.mark.django_db
+def test_unpublished_or_unknown_modules_are_not_found(client, learner, course):
+    client.force_login(learner)
+    module = ModulePage.objects.get(slug="module-one")
+    assert client.get(module.url).status_code == 200
+    assert client.get("/courses/no-such-course/module-one/").status_code == 404
+    assert client.get(f"{course.url}no-such-module/").status_code == 404
+    module.unpublish()
+    assert client.get(f"{course.url}module-one/").status_code == 404
