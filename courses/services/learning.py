@@ -174,6 +174,15 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
 def _section_view_record(*, enrolment, module, block_id, position, section_ids, viewed) -> None:
     user, course = enrolment.user, enrolment.course
     progress, started = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
+    if started and not enrolment.modules.exclude(pk=progress.pk).exists():
+        # The first module opened in this registration is when the course was launched.
+        learning_event_record(
+            user=user,
+            kind=EventKind.COURSE_LAUNCHED,
+            activity=_course_activity(course),
+            registration=enrolment.registration,
+            course=course,
+        )
     if started:
         learning_event_record(
             user=user,

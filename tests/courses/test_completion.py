@@ -58,6 +58,8 @@ def test_viewing_every_section_completes_modules_and_then_the_course(learner, co
     enrolled.refresh_from_db()
     assert enrolled.status == EnrolmentStatus.COMPLETED
     events = kinds(learner)
+    assert events.count(EventKind.COURSE_LAUNCHED) == 1
+    assert events.count(EventKind.MODULE_LAUNCHED) == 2
     assert events.count(EventKind.MODULE_COMPLETED) == 2
     assert events.count(EventKind.SECTION_VIEWED) == 5
     assert events[-2:] == [EventKind.COURSE_COMPLETED, EventKind.COURSE_PASSED]
