@@ -1,7 +1,6 @@
 """Scenario player journey by keyboard: choose, read feedback, take a break, resume, reach an
 ending, replay; with and without JavaScript; axe on every page."""
 
-import pytest
 from playwright.sync_api import expect
 
 from scenarios.models import Attempt, AttemptStatus
@@ -67,16 +66,21 @@ def play_journey(page, live_url, assert_accessible, *, javascript):
     assert Attempt.objects.count() == 2
 
 
-def test_scenario_journey_by_keyboard_with_javascript(signed_in_page, live_url, assert_accessible):
+def test_scenario_journey_by_keyboard_with_and_without_javascript(
+    browser, signed_in_page, live_url, assert_accessible
+):
     scenario_create()
-    page = signed_in_page(UserFactory())
+    user = UserFactory()
+    page = signed_in_page(user)
     play_journey(page, live_url, assert_accessible, javascript=True)
 
-
-@pytest.mark.browser_context_args(java_script_enabled=False)
-def test_scenario_journey_without_javascript(signed_in_page, live_url):
+    # The same journey with scripting off, in a fresh context signed in as the same learner.
     # axe.run never settles with scripting disabled (its timers do not fire), and the HTML is
-    # the same as in the test above, which runs axe on every page.
-    scenario_create()
-    page = signed_in_page(UserFactory())
-    play_journey(page, live_url, lambda page: None, javascript=False)
+    # the same as above, where axe checks every page.
+    Attempt.objects.all().delete()
+    context = browser.new_context(java_script_enabled=False, base_url=live_url)
+    context.add_cookies(page.context.cookies())
+    try:
+        play_journey(context.new_page(), live_url, lambda page: None, javascript=False)
+    finally:
+        context.close()

@@ -189,3 +189,22 @@ def test_edit_view_links_to_check_and_map_and_learner_preview(client, admin):
     page = client.get(url("edit", scenario.pk)).content.decode()
     assert url("map", scenario.pk) in page
     assert "/scenarios/jade/?preview=1" in page
+
+
+def test_role_groups_hold_scenario_permissions_and_only_admins_publish():
+    from django.contrib.auth.models import Group
+
+    def codenames(role):
+        group = Group.objects.get(name=role.value)
+        return set(
+            group.permissions.filter(content_type__app_label="scenarios").values_list(
+                "codename", flat=True
+            )
+        )
+
+    assert {"add_scenario", "change_scenario", "lock_scenario"} <= codenames(Role.TRAINER)
+    assert "publish_scenario" not in codenames(Role.TRAINER)
+    assert {"publish_scenario", "delete_scenario", "unlock_scenario"} <= codenames(
+        Role.PARTNERSHIP_ADMIN
+    )
+    assert codenames(Role.LEARNER) == set()
