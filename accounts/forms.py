@@ -119,7 +119,9 @@ class SignupForm(MembershipFieldsMixin, AllauthSignupForm):
         )
         for name in ("password1", "password2"):
             self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["password1"].error_messages["required"] = _("Enter a password")
         self.fields["password2"].label = _("Confirm password")
+        self.fields["password2"].error_messages["required"] = _("Enter your password again")
         self.order_fields(self.field_order)
 
     def validate_unique_email(self, value) -> str:

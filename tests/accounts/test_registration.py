@@ -155,13 +155,17 @@ def test_duplicate_email_is_a_form_error(client, team, job_role):
     assert mail.outbox == []
 
 
-def test_missing_name_and_job_role_are_form_errors(client, team):
-    response = client.post(SIGNUP, form_data(first_name="", last_name="", team=team.pk))
+def test_missing_name_job_role_and_passwords_are_form_errors(client, team):
+    response = client.post(
+        SIGNUP, form_data(first_name="", last_name="", team=team.pk, password1="", password2="")
+    )
 
     errors = response.context["form"].errors
     assert errors["first_name"] == ["Enter your given name"]
     assert errors["last_name"] == ["Enter your family name"]
     assert errors["job_role"] == ["Select your job role"]
+    assert errors["password1"] == ["Enter a password"]
+    assert errors["password2"] == ["Enter your password again"]
 
 
 def test_agency_requiring_approval_holds_the_member_and_emails_leads_once_email_is_confirmed(
