@@ -215,6 +215,8 @@ class DirectoryLinksBlock(blocks.StructBlock):
 
 def directory_services(*, ids: list[str]) -> list:
     """Services by id from the directory app, or an empty list when it is not installed yet."""
+    if not ids:
+        return []
     try:
         from directory.selectors import service_list_by_ids
     except ImportError:

@@ -183,12 +183,17 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
                 )
             )
     section = module_section(module=module, position=current) if sections else None
+    blocks = list(section.value["content"]) if section else []
+    kinds = {b.block_type for b in blocks}
     answers: dict[str, CheckAnswer] = {}
-    if enrolment:
+    if enrolment and "check" in kinds:
         for answer in CheckAnswer.objects.filter(enrolment=enrolment, module=module):
             answers[answer.block_id] = answer  # ordered by time: the latest wins
-    reflections = {r.block_id: r.text for r in Reflection.objects.filter(user=user, module=module)}
-    blocks = list(section.value["content"]) if section else []
+    reflections = {}
+    if "reflection" in kinds:
+        reflections = {
+            r.block_id: r.text for r in Reflection.objects.filter(user=user, module=module)
+        }
     scenario_ids = {
         b.value["scenario"].pk
         for b in blocks
