@@ -5,10 +5,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from tracking.lrs.errors import XAPINotFound, XAPIValidationError
-from tracking.lrs.models import Attachment, IndexKind, LRSClient, Statement, StatementIndex
+from tracking.lrs.models import Attachment, IndexKind, LRSClient, Statement
+from tracking.lrs.queries import StoredStatement, statements_page
 
 MAX_LIMIT = 500
 CURSOR_SALT = "tracking.lrs.more"
@@ -55,66 +56,25 @@ def statement_get(
 
 def statement_query(
     *, query: StatementQuery, client: LRSClient | None = None
-) -> tuple[list[Statement], bool]:
+) -> tuple[list[StoredStatement], bool]:
     """The page of matching, non-voided statements by `stored`, and whether more follow.
 
-    With an `agent` or related-activity filter the scan starts from the side table's
-    (kind, value, stored) index, so a page costs a few index reads however many rows match;
-    otherwise it uses the statement table's (column, stored, id) indexes.
+    Also returns statements whose StatementRef target matches, voiding statements included
+    (Communication 2.1.3, "Filter Conditions for StatementRefs"), one level deep.
     """
     filters, refs = _filters(query)
+    filters.pop("voided")
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
-    if refs:
-        (kind, value), *others = refs
-        rows = StatementIndex.objects.filter(
-            kind=kind, value=value, **{f"statement__{k}": v for k, v in filters.items()}
-        )
-        for other_kind, other_value in others:
-            rows = rows.filter(
-                Exists(
-                    StatementIndex.objects.filter(
-                        statement=OuterRef("statement"), kind=other_kind, value=other_value
-                    )
-                )
-            )
-        if client is not None and not client.can_read_all:
-            rows = rows.filter(statement__client=client)
-        rows = _page(rows, query, stored="stored", pk="statement_id")
-        page = [ref.statement for ref in rows.select_related("statement")[: limit + 1]]
-    else:
-        rows = _page(_visible(client=client).filter(**filters), query, stored="stored", pk="pk")
-        page = list(rows[: limit + 1])
-    if len(filters) > 1 or refs:
-        page = _merge(page, _referencing(query, filters, refs, client, limit), query.ascending)
+    client_id = client.pk if client is not None and not client.can_read_all else None
+    scope = {
+        "filters": filters,
+        "refs": refs,
+        "client_id": client_id,
+        "query": query,
+        "limit": limit + 1,
+    }
+    page = statements_page(**scope)
     return page[:limit], len(page) > limit
-
-
-def _referencing(
-    query: StatementQuery, filters: dict, refs: list, client, limit: int
-) -> list[Statement]:
-    """Statements whose StatementRef target matches the filters (Communication 2.1.3,
-    "Filter Conditions for StatementRefs"), voiding statements included; one level deep.
-
-    Scans only statements that have a StatementRef object, in stored order, through a partial
-    index, checking each target by its unique id.
-    """
-    target_filters = {k: v for k, v in filters.items() if k != "voided"}
-    targets = Statement.objects.filter(statement_id=OuterRef("ref_statement_id"), **target_filters)
-    for kind, value in refs:
-        targets = targets.filter(
-            Exists(StatementIndex.objects.filter(statement=OuterRef("pk"), kind=kind, value=value))
-        )
-    rows = _visible(client=client).filter(ref_statement_id__isnull=False, voided=False)
-    rows = _page(rows.filter(Exists(targets)), query, stored="stored", pk="pk")
-    return list(rows[: limit + 1])
-
-
-def _merge(first: list[Statement], second: list[Statement], ascending: bool) -> list[Statement]:
-    """Two pages in (stored, pk) order merged into one, without duplicates."""
-    if not second:
-        return first
-    unique = {row.pk: row for row in [*first, *second]}
-    return sorted(unique.values(), key=lambda row: (row.stored, row.pk), reverse=not ascending)
 
 
 def _filters(query: StatementQuery) -> tuple[dict, list[tuple[int, str]]]:
@@ -135,30 +95,7 @@ def _filters(query: StatementQuery) -> tuple[dict, list[tuple[int, str]]]:
     return filters, refs
 
 
-def _page(rows: QuerySet, query: StatementQuery, *, stored: str, pk: str) -> QuerySet:
-    """Apply since/until, the consistency ceiling, the `more` cursor and the order."""
-    if query.since:
-        rows = rows.filter(**{f"{stored}__gt": query.since})
-    if query.until:
-        rows = rows.filter(**{f"{stored}__lte": query.until})
-    if query.ceiling:
-        rows = rows.filter(**{f"{stored}__lte": query.ceiling})
-    if query.after:
-        after_stored, after_pk = query.after
-        if query.ascending:
-            rows = rows.filter(**{f"{stored}__gte": after_stored}).exclude(
-                **{stored: after_stored, f"{pk}__lte": after_pk}
-            )
-        else:
-            rows = rows.filter(**{f"{stored}__lte": after_stored}).exclude(
-                **{stored: after_stored, f"{pk}__gte": after_pk}
-            )
-    if query.ascending:
-        return rows.order_by(stored, pk)
-    return rows.order_by(f"-{stored}", f"-{pk}")
-
-
-def cursor_dump(*, params: dict, last: Statement, ceiling: datetime) -> str:
+def cursor_dump(*, params: dict, last: StoredStatement, ceiling: datetime) -> str:
     """A tamper-proof token for the next page of the same query."""
     return signing.dumps(
         {"p": params, "a": [last.stored.isoformat(), last.pk], "c": ceiling.isoformat()},

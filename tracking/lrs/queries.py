@@ -1,0 +1,193 @@
+"""The SQL behind GET /statements queries (Communication 2.1.3), for PostgreSQL and SQLite.
+
+Hand-written rather than built with the ORM: the ORM's query construction (two querysets with
+nested Exists subqueries per request) cost about 9 ms per query against 0.6 ms for the SQL
+itself, measured by bench/lrs.py. The SQL is plain enough to read: one ordered index scan per
+page, on the statement table's (column, stored, id) indexes or, for agent and related-activity
+filters, on the side table's (kind, value, stored, statement) index.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import psycopg
+from django.db import connection
+
+from tracking.lrs.models import Statement, StatementIndex
+
+STATEMENTS = Statement._meta.db_table
+REFS = StatementIndex._meta.db_table
+_UUID_FIELD = Statement._meta.get_field("statement_id")
+
+
+@dataclass(frozen=True)
+class StoredStatement:
+    """A row of a query result: enough to render it and to page after it."""
+
+    pk: int
+    stored: datetime
+    data: dict
+
+
+def _uuid(value):
+    return _UUID_FIELD.get_db_prep_value(value, connection)
+
+
+def _moment(value):
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+class SQL:
+    """A WHERE clause and its parameters, built up condition by condition."""
+
+    def __init__(self):
+        self.conditions: list[str] = []
+        self.params: list = []
+
+    def add(self, condition: str, *params) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def where(self) -> str:
+        return " AND ".join(self.conditions) or "1 = 1"
+
+
+def _column_filters(sql: SQL, alias: str, filters: dict) -> None:
+    for column, value in filters.items():
+        if column == "registration":
+            sql.add(f"{alias}.registration = %s", _uuid(value))
+        else:
+            sql.add(f"{alias}.{column} = %s", value)
+
+
+def _ref_exists(sql: SQL, alias: str, refs: list[tuple[int, str]]) -> None:
+    for kind, value in refs:
+        sql.add(
+            f"EXISTS (SELECT 1 FROM {REFS} j WHERE j.statement_id = {alias}.id "  # noqa: S608
+            "AND j.kind = %s AND j.value = %s)",
+            kind,
+            value,
+        )
+
+
+def _page(sql: SQL, stored: str, pk: str, query, ascending: bool) -> str:
+    """Since, until, the consistency ceiling and the `more` cursor; returns ORDER BY."""
+    if query.since:
+        sql.add(f"{stored} > %s", _moment(query.since))
+    for bound in (query.until, query.ceiling):
+        if bound:
+            sql.add(f"{stored} <= %s", _moment(bound))
+    if query.after:
+        after_stored, after_pk = _moment(query.after[0]), query.after[1]
+        op = ">" if ascending else "<"
+        sql.add(
+            f"({stored} {op} %s OR ({stored} = %s AND {pk} {op} %s))",
+            after_stored,
+            after_stored,
+            after_pk,
+        )
+    direction = "ASC" if ascending else "DESC"
+    return f"ORDER BY {stored} {direction}, {pk} {direction}"
+
+
+def _rows(rows) -> list[StoredStatement]:
+    return [
+        StoredStatement(
+            pk=pk,
+            stored=datetime.fromisoformat(stored).replace(tzinfo=UTC)
+            if isinstance(stored, str)
+            else stored,
+            data=json.loads(data) if isinstance(data, str) else data,
+        )
+        for pk, stored, data in rows
+    ]
+
+
+def _direct(filters: dict, refs: list, client_id: int | None, query) -> tuple[str, SQL]:
+    """Non-voided statements matching the filters themselves, in stored order."""
+    sql = SQL()
+    if refs:
+        (kind, value), *others = refs
+        select = (
+            f"SELECT s.id, s.stored, s.data FROM {REFS} i "  # noqa: S608
+            f"JOIN {STATEMENTS} s ON s.id = i.statement_id"
+        )
+        sql.add("i.kind = %s AND i.value = %s", kind, value)
+        stored, pk = "i.stored", "i.statement_id"
+    else:
+        others = []
+        select = f"SELECT s.id, s.stored, s.data FROM {STATEMENTS} s"  # noqa: S608
+        stored, pk = "s.stored", "s.id"
+    sql.add("NOT s.voided")
+    _column_filters(sql, "s", filters)
+    _ref_exists(sql, "s", others)
+    if client_id is not None:
+        sql.add("s.client_id = %s", client_id)
+    order = _page(sql, stored, pk, query, query.ascending)
+    return f"{select} WHERE {sql.where()} {order} LIMIT %s", sql
+
+
+def _referencing(filters: dict, refs: list, client_id: int | None, query) -> tuple[str, SQL]:
+    """Statements whose StatementRef target matches the filters, one level deep.
+
+    Scans only statements with a StatementRef object (a partial index), checking each
+    target through the unique statement id.
+    """
+    target = SQL()
+    target.add("t.statement_id = s.ref_statement_id")
+    _column_filters(target, "t", filters)
+    _ref_exists(target, "t", refs)
+    sql = SQL()
+    sql.add("s.ref_statement_id IS NOT NULL AND NOT s.voided")
+    sql.add(f"EXISTS (SELECT 1 FROM {STATEMENTS} t WHERE {target.where()})", *target.params)  # noqa: S608
+    if client_id is not None:
+        sql.add("s.client_id = %s", client_id)
+    order = _page(sql, "s.stored", "s.id", query, query.ascending)
+    text = f"SELECT s.id, s.stored, s.data FROM {STATEMENTS} s WHERE {sql.where()} {order} LIMIT %s"  # noqa: E501, S608
+    return text, sql
+
+
+def _fetch(text: str, params: list) -> list[tuple]:
+    """Run a query; on PostgreSQL as a prepared statement, reused per connection.
+
+    Planning the two-part query costs more than running it (about 1.4 ms against 0.2 ms);
+    a server-side prepared statement plans each query shape once per connection.
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(text, params)
+            return cursor.fetchall()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(text, params, prepare=True)
+        return cursor.fetchall()
+
+
+def statements_page(
+    *, filters: dict, refs: list, client_id: int | None, query, limit: int
+) -> list[StoredStatement]:
+    """Up to `limit` matching statements in stored order, in one round trip.
+
+    With any filter, the statements that target a match through a StatementRef are added
+    with UNION ALL (Communication 2.1.3); a statement in both halves is kept once.
+    """
+    text, sql = _direct(filters, refs, client_id, query)
+    params = [*sql.params, limit]
+    if filters or refs:
+        ref_text, ref_sql = _referencing(filters, refs, client_id, query)
+        direction = "ASC" if query.ascending else "DESC"
+        text = (
+            f"SELECT * FROM ({text}) d UNION ALL SELECT * FROM ({ref_text}) r "  # noqa: S608
+            f"ORDER BY 2 {direction}, 1 {direction}"
+        )
+        params += [*ref_sql.params, limit]
+    rows = _rows(_fetch(text, params))
+    seen, unique = set(), []
+    for row in rows:
+        if row.pk not in seen:
+            seen.add(row.pk)
+            unique.append(row)
+    return unique[:limit]
