@@ -169,6 +169,17 @@ def services_for_ids(*, ids: list[str]) -> list:
     return list(service_list_by_ids(ids=ids))
 
 
+def service_link_messages(*, ids: list[str]) -> list[str]:
+    """Warnings about linked directory services (missing, unpublished, stale), if available."""
+    if not ids:
+        return []
+    try:
+        from directory.selectors import service_link_warnings
+    except ImportError:
+        return []
+    return [warning.message for warning in service_link_warnings(ids=ids)]
+
+
 def personal_data_for_user(*, user) -> dict[str, Any]:
     """Every scenario attempt and choice of the user, for a subject access export."""
     attempts = (

@@ -30,6 +30,7 @@ from scenarios.selectors import (
     scenario_engine,
     scenario_report,
     scenario_yaml,
+    service_link_messages,
 )
 from scenarios.services import ScenarioImportError, scenario_duplicate, scenario_import
 
@@ -137,6 +138,7 @@ class ScenarioMapView(ScenarioObjectMixin, TemplateView):
             node["issues"] = by_node.get(node["key"], [])
             node["unreachable"] = node["key"] in report.unreachable
             node["dead_end"] = node["key"] in report.dead_ends
+            node["service_warnings"] = service_link_messages(ids=node.get("services", []))
         return super().get_context_data(
             scenario=draft,
             report=report,

@@ -203,3 +203,20 @@ def test_player_pages_carry_a_strict_csp_without_inline_styles(client, learner):
     policy = response["Content-Security-Policy"]
     assert "unsafe-inline" not in policy
     assert "style=" not in response.content.decode()
+
+
+def test_situation_video_is_a_link_with_its_transcript(client, learner):
+    from tests.scenarios.factories import definition
+
+    nodes = definition()["nodes"]
+    nodes[0]["media"] = {
+        "kind": "video",
+        "url": "https://example.org/call.mp4",
+        "title": "The phone call",
+        "transcript": "Jade: **I'm fine.**",
+    }
+    scenario = scenario_create(nodes=nodes)
+    attempt = start(client, scenario)
+    page = client.get(reverse("scenarios:play", args=[attempt.registration])).content.decode()
+    assert 'href="https://example.org/call.mp4">The phone call (opens the video)</a>' in page
+    assert "Jade: <strong>I&#x27;m fine.</strong>" in page or "<strong>I'm fine.</strong>" in page
