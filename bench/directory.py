@@ -6,7 +6,8 @@ Run with ``.venv/bin/python bench/directory.py`` (``make bench`` runs every scri
    postgres://postgres@127.0.0.1:5432), migrates it and loads the directory taxonomy.
 2. Generates ``BENCH_SERVICES`` (10,000) services across 800 organisations with realistic names
    and descriptions, categories, languages, ages, areas, schedules and locations around Greater
-   Manchester, then builds Wagtail's PostgreSQL full-text index for them.
+   Manchester, then builds their stored search document (a weighted tsvector with a GIN index,
+   which the search page queries on PostgreSQL; see directory/services/search_document.py).
 3. Times the search page ``/directory/?q=...`` through Django's full request stack (middleware,
    form, selector, Wagtail search, template) for realistic practitioner queries, some with
    filters (language, age, postcode within 10 miles), and the selector alone.
@@ -249,14 +250,10 @@ def generate() -> None:
     ):
         model.objects.bulk_create(rows, batch_size=2000)
 
-    from wagtail.search.backends import get_search_backend
+    # bulk_create skips signals; build the stored search document as an import would.
+    from directory.services.search_document import search_document_refresh
 
-    index = get_search_backend().get_index_for_model(Service)
-    queryset = Service.objects.select_related("organization").prefetch_related(
-        "attributes__taxonomy_term", "languages", "service_areas"
-    )
-    for start in range(0, SERVICES, 1000):
-        index.add_items(Service, list(queryset.order_by("pk")[start : start + 1000]))
+    search_document_refresh()
 
 
 def build_reference(cursor) -> None:

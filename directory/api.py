@@ -34,7 +34,7 @@ from directory.selectors.oruk import (
     taxonomy_oruk,
     taxonomy_term_oruk,
 )
-from directory.selectors.search import bounding_box, haversine_miles
+from directory.selectors.search import bounding_box, haversine_miles, service_text_search
 
 VERSION = "HSDS-UK-3.0"
 PROFILE_URL = "https://openreferraluk.org/specifications/3.0"
@@ -202,6 +202,8 @@ def _search(request: HttpRequest, queryset: QuerySet, *, order_by: str = "name")
     searchable = queryset.model.objects.filter(pk__in=queryset.values("pk"))
     searchable.query.select_related = queryset.query.select_related
     searchable._prefetch_related_lookups = queryset._prefetch_related_lookups
+    if queryset.model is Service:
+        return service_text_search(searchable, text=text, by_relevance=True)
     return get_search_backend().search(text, searchable, operator="and")
 
 

@@ -9,6 +9,7 @@ from wagtail.snippets.models import register_snippet
 
 from directory.models import Service
 from directory.selectors import problem_reports_open, service_ids_in, service_link_warnings
+from directory.services.search_document import search_document_refresh
 from directory.viewsets import DirectoryViewSetGroup
 
 register_snippet(DirectoryViewSetGroup)
@@ -20,6 +21,7 @@ def reindex_service(request, instance):
     # The search index reads categories and languages, saved after the service row itself.
     if isinstance(instance, Service):
         index.insert_or_update_object(instance)
+        search_document_refresh(service_ids=[instance.pk])
 
 
 def _warn_about_links(request, content) -> None:

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
@@ -95,6 +96,9 @@ class Service(index.Indexed, ClusterableModel):
     )
     last_modified = models.DateTimeField(auto_now=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # PostgreSQL only: the weighted tsvector behind the search page, with a GIN index (0004);
+    # kept current by directory.services.search_document. Unused (NULL) on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
 
     search_fields = [
         index.SearchField("name", boost=4),

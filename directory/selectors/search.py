@@ -1,9 +1,10 @@
-"""The directory search: Wagtail full-text search over services, with filters done in SQL.
+"""The directory search: full-text match and rank, with every filter done in SQL.
 
-Wagtail search (PostgreSQL full-text on PostgreSQL, FTS5 on SQLite) ranks the text match; every
-filter is applied first as one SQL subquery (`pk__in`), which Wagtail's database backends pass
-through untouched, so related-table filters (language, category, schedules, distance) need no
-search-index fields of their own.
+Text: on SQLite, Wagtail search (FTS5); on PostgreSQL, a stored weighted tsvector with a GIN
+index queried with websearch_to_tsquery (see directory/services/search_document.py for why:
+Wagtail's PostgreSQL filter cannot use an index). Every filter is applied first as one SQL
+subquery (`pk__in`), which Wagtail's backends pass through untouched, so related-table filters
+(language, category, schedules, distance) need no search-index fields of their own.
 """
 
 import datetime
@@ -11,7 +12,20 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
@@ -30,6 +44,7 @@ from directory.models import (
 )
 from directory.models.validators import RRULE_DAYS
 from directory.selectors.postcodes import Point
+from directory.services.search_document import SEARCH_CONFIG
 
 EARTH_RADIUS_MILES = 3958.8
 DELIVERY_FIELDS = {
@@ -213,6 +228,7 @@ def service_search(*, query: ServiceQuery):
     matching = service_filtered(query=query)
     base = (
         Service.objects.filter(pk__in=matching.values("pk"))
+        .defer("search_document")
         .select_related("organization")
         .prefetch_related("attributes__taxonomy_term", "languages", "phones")
     )
@@ -228,8 +244,34 @@ def service_search(*, query: ServiceQuery):
     text = query.text.strip()
     if not text:
         return base
+    if sort == Sort.RELEVANCE and connection.vendor == "postgresql":
+        # One query: exact name matches first, then rank (the GIN index does the matching).
+        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        exact = Case(When(name__iexact=text, then=Value(1)), default=Value(0))
+        return (
+            # An exact name always matches too: the name is in the document (weight A).
+            base.filter(search_document=search)
+            .annotate(exact=exact, rank=SearchRank(F("search_document"), search))
+            .order_by("-exact", "-rank", "pk")
+        )
     if sort == Sort.RELEVANCE:
         head = list(base.filter(name__iexact=text))
         rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
-        return RankedResults(head, get_search_backend().search(text, rest, operator="and"))
-    return get_search_backend().search(text, base, operator="and", order_by_relevance=False)
+        return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))
+    return service_text_search(base, text=text, by_relevance=False)
+
+
+def service_text_search(services: QuerySet[Service], *, text: str, by_relevance: bool):
+    """Full-text match: the stored GIN-indexed document on PostgreSQL, Wagtail FTS5 elsewhere."""
+    if connection.vendor == "postgresql":
+        # websearch syntax: quoted phrases, OR and -exclusions, as the reference query uses.
+        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        matched = services.filter(search_document=search)
+        if not by_relevance:
+            return matched
+        return matched.annotate(rank=SearchRank(F("search_document"), search)).order_by(
+            "-rank", "pk"
+        )
+    return get_search_backend().search(
+        text, services, operator="and", order_by_relevance=by_relevance
+    )

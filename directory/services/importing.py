@@ -40,6 +40,7 @@ from directory.models import (
 from directory.models.validators import language_name
 from directory.selectors import PostcodeError, postcode_point
 from directory.selectors.oruk import CONFIDENTIAL_NAME, free_cost_option_id, service_oruk
+from directory.services.search_document import search_document_refresh
 from directory.services.sources import SourceBatch
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "oruk" / "schema"
@@ -475,6 +476,7 @@ def _import_row(record: dict, label: str, source: str, terms: dict, report: Impo
         report.rejected.extend(RowError(source, label, f, m) for f, m in rejected.errors)
         return
     index.insert_or_update_object(service)
+    search_document_refresh(service_ids=[service.pk])
     (report.created if created else report.updated).append(str(service.pk))
 
 
