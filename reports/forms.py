@@ -24,9 +24,17 @@ class ReportFilterForm(forms.Form):
         required=False, label="Break down by", choices=list(GROUP_NAMES.items())
     )
 
-    def __init__(self, *args, agency_id: int | None = None, **kwargs):
+    def __init__(
+        self, *args, agency_id: int | None = None, default_group: str = "agency", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.agency_id = agency_id
+        self.default_group = default_group
+        self.fields["group_by"].initial = default_group
+        if agency_id is not None:  # one agency: sectors and agencies would be a single line
+            self.fields["group_by"].choices = [
+                (key, label) for key, label in GROUP_NAMES.items() if key in ("team", "job_role")
+            ]
         courses = CoursePage.objects.live().order_by("path").values_list("pk", "title")
         self.fields["course"].choices = [("", "All courses"), *courses]
 
@@ -37,7 +45,7 @@ class ReportFilterForm(forms.Form):
             self.add_error("date_to", "The end date must be the same as or after the start date.")
         return data
 
-    def filters(self, *, default_group: str = "agency") -> ReportFilters:
+    def filters(self) -> ReportFilters:
         """The filters to apply: the valid ones, or none at all when the form has errors."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return ReportFilters(
@@ -45,7 +53,7 @@ class ReportFilterForm(forms.Form):
             date_to=data.get("date_to"),
             course_id=data.get("course"),
             agency_id=self.agency_id,
-            group_by=data.get("group_by") or default_group,
+            group_by=data.get("group_by") or self.default_group,
         )
 
 

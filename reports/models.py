@@ -47,6 +47,8 @@ class ModuleRollup(models.Model):
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # A copy of CourseRollup.completed_at, so that "overdue for this module" needs no join.
+    course_completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -54,8 +54,8 @@ def dashboard(request):
     if not viewer_sees_all(viewer=request.user):
         agency_ids = report_agency_ids(viewer=request.user)
         return agency_dashboard(request, agency_ids[0])
-    form = ReportFilterForm(request.GET or None)
-    filters = form.filters(default_group="sector")
+    form = ReportFilterForm(request.GET or None, default_group="sector")
+    filters = form.filters()
     context = _context(
         request,
         form,
@@ -72,8 +72,8 @@ def agency_dashboard(request, agency_id: int):
     """One agency's figures and staff list (the viewer's own agency, or any for admins)."""
     report_agency_ids(viewer=request.user, agency_id=agency_id)
     agency = get_object_or_404(Agency, pk=agency_id)
-    form = ReportFilterForm(request.GET or None, agency_id=agency_id)
-    filters = form.filters(default_group="team")
+    form = ReportFilterForm(request.GET or None, agency_id=agency_id, default_group="team")
+    filters = form.filters()
     context = _context(
         request,
         form,

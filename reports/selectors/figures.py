@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
@@ -86,30 +86,33 @@ def _grouped(queryset, key: str | None, annotations: dict, extra_key: str | None
     return result
 
 
-def _rule_match(rule: RequiredLearning) -> Q:
-    condition = Q()
+def _rule_match(rule: RequiredLearning, prefix: str) -> Q:
+    # Not Q(): an empty Q vanishes when OR-ed, and a rule for everyone would match nobody.
+    condition = Q(**{f"{prefix}pk__isnull": False})
     if rule.sectors:
-        condition &= Q(agency__sector__in=rule.sectors)
+        condition &= Q(**{f"{prefix}agency__sector__in": rule.sectors})
     role_ids = [role.pk for role in rule.job_roles.all()]
     if role_ids:
-        condition &= Q(job_role_id__in=role_ids)
+        condition &= Q(**{f"{prefix}job_role_id__in": role_ids})
     return condition
 
 
-def required_conditions(*, rules: list[RequiredLearning], at: datetime) -> tuple[Q, Q | None]:
-    """(required, past due) conditions on User for one course's rules.
+def required_conditions(
+    *, rules: list[RequiredLearning], at: datetime, prefix: str = ""
+) -> tuple[Q, Q | None]:
+    """(required, past due) conditions on User (or on ``prefix`` + its fields) for one course.
 
     A rule's due date is ``max(date_joined, rule created) + due_within_months``, as in
     courses.selectors.requirements_for_user; ``date_joined <= at - months`` is that test in SQL.
     """
-    required = Q(pk__in=[])
+    required = Q(**{f"{prefix}pk__in": []})
     past_due = None
     for rule in rules:
-        match = _rule_match(rule)
+        match = _rule_match(rule, prefix)
         required |= match
         months = relativedelta(months=rule.due_within_months)
         if rule.created_at + months <= at:
-            late = match & Q(date_joined__lte=at - months)
+            late = match & Q(**{f"{prefix}date_joined__lte": at - months})
             past_due = late if past_due is None else past_due | late
     return required, past_due
 
@@ -191,6 +194,26 @@ def course_figures(
     valid = Q(completed_at__isnull=False, completed_at__lte=at) & (
         Q(expires_at__isnull=True) | Q(expires_at__gt=at)
     )
+    rules: dict[int, list[RequiredLearning]] = defaultdict(list)
+    for rule in RequiredLearning.objects.filter(course_id__in=course_ids).prefetch_related(
+        "job_roles"
+    ):
+        rules[rule.course_id].append(rule)
+    # Overdue without correlated subqueries: past-due people, less those past due who hold a
+    # completion (counted on course rows), less those who completed the module without one
+    # (counted on module rows, whose course_completed_at copies the course's).
+    annotations = {"registered": Count("id")}
+    late_on_course = Q(pk__in=[])
+    for course in courses:
+        if not rules[course.pk]:
+            continue
+        required, past_due = required_conditions(rules=rules[course.pk], at=at)
+        annotations[f"r{course.pk}"] = Count("id", filter=required)
+        if past_due is not None:
+            annotations[f"p{course.pk}"] = Count("id", filter=past_due)
+            _, late = required_conditions(rules=rules[course.pk], at=at, prefix="user__")
+            late_on_course |= Q(course_id=course.pk) & late
+    done_at = Q(completed_at__isnull=False, completed_at__lte=at)
     course_counts = _grouped(
         CourseRollup.objects.filter(_user_scope(agency_ids), course_id__in=course_ids),
         rollup_key,
@@ -200,9 +223,8 @@ def course_figures(
                 "id", filter=Q(in_progress=True) & _between("enrolled_at", start, at) & ~valid
             ),
             "completed": Count("id", filter=valid & _between("completed_at", start, at)),
-            "refresher_due": Count(
-                "id", filter=Q(completed_at__isnull=False, completed_at__lte=at, expires_at__lte=at)
-            ),
+            "refresher_due": Count("id", filter=done_at & Q(expires_at__lte=at)),
+            "late_done": Count("id", filter=late_on_course & done_at),
         },
         "course_id",
     )
@@ -218,40 +240,18 @@ def course_figures(
                     & (Q(completed_at__isnull=True) | Q(completed_at__gt=at)),
                 ),
                 "completed": Count("id", filter=_between("completed_at", start, at)),
+                "late_module_only": Count(
+                    "id",
+                    filter=late_on_course
+                    & done_at
+                    & (Q(course_completed_at__isnull=True) | Q(course_completed_at__gt=at)),
+                ),
             },
             "module_id",
         )
         if module_ids
         else {}
     )
-    rules: dict[int, list[RequiredLearning]] = defaultdict(list)
-    for rule in RequiredLearning.objects.filter(course_id__in=course_ids).prefetch_related(
-        "job_roles"
-    ):
-        rules[rule.course_id].append(rule)
-    annotations = {"registered": Count("id")}
-    for course in courses:
-        if not rules[course.pk]:
-            continue
-        required, past_due = required_conditions(rules=rules[course.pk], at=at)
-        annotations[f"r{course.pk}"] = Count("id", filter=required)
-        if past_due is None:
-            continue
-        done = Exists(
-            CourseRollup.objects.filter(
-                user=OuterRef("pk"), course_id=course.pk, completed_at__lte=at
-            )
-        )
-        annotations[f"o{course.pk}"] = Count("id", filter=past_due & ~done)
-        for module in modules.get(course.pk, []):
-            module_done = Exists(
-                ModuleRollup.objects.filter(
-                    user=OuterRef("pk"), module_id=module.pk, completed_at__lte=at
-                )
-            )
-            annotations[f"o{course.pk}m{module.pk}"] = Count(
-                "id", filter=past_due & ~done & ~module_done
-            )
     people = _grouped(learners_in_scope(agency_ids=agency_ids), user_key, annotations)
     labels = group_labels(group_by=group_by, agency_ids=agency_ids)
     for group, _ in people:
@@ -278,7 +278,7 @@ def course_figures(
                     enrolled=counts.get("enrolled", 0),
                     in_progress=counts.get("in_progress", 0),
                     completed=counts.get("completed", 0),
-                    overdue=person.get(f"o{course.pk}", 0),
+                    overdue=person.get(f"p{course.pk}", 0) - counts.get("late_done", 0),
                 )
             )
             for module in modules.get(course.pk, []):
@@ -291,7 +291,9 @@ def course_figures(
                         enrolled=m_counts.get("enrolled", 0),
                         in_progress=m_counts.get("in_progress", 0),
                         completed=m_counts.get("completed", 0),
-                        overdue=person.get(f"o{course.pk}m{module.pk}", 0),
+                        overdue=person.get(f"p{course.pk}", 0)
+                        - counts.get("late_done", 0)
+                        - m_counts.get("late_module_only", 0),
                     )
                 )
     return rows

@@ -46,6 +46,9 @@ def course_rollup_refresh(*, user_id: int, course_id: int) -> CourseRollup | Non
         .values_list("completed_at", "expires_at", "revoked_at")
     )
     values = _course_values(completions)
+    ModuleRollup.objects.filter(user_id=user_id, course_id=course_id).update(
+        course_completed_at=values["completed_at"]
+    )
     if enrolments["enrolled_at"] is None and values["completed_at"] is None:
         CourseRollup.objects.filter(user_id=user_id, course_id=course_id).delete()
         return None
@@ -64,7 +67,10 @@ def course_rollup_refresh(*, user_id: int, course_id: int) -> CourseRollup | Non
 @transaction.atomic
 def module_rollup_refresh(*, user_id: int, module_id: int) -> ModuleRollup | None:
     """Recompute one learner's row for one module from module progress; idempotent."""
-    progress = ModuleProgress.objects.filter(enrolment__user_id=user_id, module_id=module_id)
+    # The learner's enrolments first: an index lookup by user, then by enrolment, rather than
+    # a scan of every learner's progress on a popular module.
+    enrolment_ids = list(Enrolment.objects.filter(user_id=user_id).values_list("pk", flat=True))
+    progress = ModuleProgress.objects.filter(enrolment_id__in=enrolment_ids, module_id=module_id)
     figures = progress.aggregate(
         started_at=Min("started_at"),
         completed_at=Max("completed_at"),
@@ -73,6 +79,11 @@ def module_rollup_refresh(*, user_id: int, module_id: int) -> ModuleRollup | Non
     if figures["started_at"] is None:
         ModuleRollup.objects.filter(user_id=user_id, module_id=module_id).delete()
         return None
+    course_completed_at = (
+        CourseRollup.objects.filter(user_id=user_id, course_id=figures["course_id"])
+        .values_list("completed_at", flat=True)
+        .first()
+    )
     row, _ = ModuleRollup.objects.update_or_create(
         user_id=user_id,
         module_id=module_id,
@@ -80,6 +91,7 @@ def module_rollup_refresh(*, user_id: int, module_id: int) -> ModuleRollup | Non
             "course_id": figures["course_id"],
             "started_at": figures["started_at"],
             "completed_at": figures["completed_at"],
+            "course_completed_at": course_completed_at,
         },
     )
     return row
@@ -125,7 +137,8 @@ def _course_rows() -> list[CourseRollup]:
     return [row for row in rows.values() if row.enrolled_at or row.completed_at]
 
 
-def _module_rows() -> list[ModuleRollup]:
+def _module_rows(course_rows: list[CourseRollup]) -> list[ModuleRollup]:
+    completed = {(row.user_id, row.course_id): row.completed_at for row in course_rows}
     progress = ModuleProgress.objects.values("enrolment__user_id", "module_id").annotate(
         first=Min("started_at"), last=Max("completed_at"), course_id=Max("enrolment__course_id")
     )
@@ -136,6 +149,7 @@ def _module_rows() -> list[ModuleRollup]:
             course_id=item["course_id"],
             started_at=item["first"],
             completed_at=item["last"],
+            course_completed_at=completed.get((item["enrolment__user_id"], item["course_id"])),
         )
         for item in progress.iterator(chunk_size=5000)
     ]
@@ -144,7 +158,8 @@ def _module_rows() -> list[ModuleRollup]:
 @transaction.atomic
 def rollup_rebuild() -> tuple[int, int]:
     """Recompute every rollup row from source records in one transaction; returns row counts."""
-    course_rows, module_rows = _course_rows(), _module_rows()
+    course_rows = _course_rows()
+    module_rows = _module_rows(course_rows)
     CourseRollup.objects.all().delete()
     ModuleRollup.objects.all().delete()
     CourseRollup.objects.bulk_create(course_rows, batch_size=2000)

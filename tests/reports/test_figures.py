@@ -8,9 +8,11 @@ from datetime import date
 
 import pytest
 
+from courses.models import RequiredLearning
 from reports.selectors.figures import course_figures, monthly_trend
 from reports.selectors.scope import ReportFilters
 from reports.selectors.staff import staff_statuses
+from tests.reports.factories import course_with_modules, when
 
 FIELDS = ("required", "enrolled", "in_progress", "completed", "overdue", "refresher_due")
 
@@ -122,3 +124,14 @@ def test_monthly_trend_counts_first_enrolments_and_completions(world):
     assert (points[date(2026, 5, 1)].enrolled, points[date(2026, 5, 1)].completed) == (1, 1)
     # a4's revoked completion in February is not a completion.
     assert points[date(2026, 2, 1)].completed == 0
+
+
+def test_a_rule_for_every_sector_and_role_requires_everyone(world):
+    course, _ = course_with_modules(modules=1, title="For everyone")
+    rule = RequiredLearning.objects.create(course=course, sectors=[], due_within_months=3)
+    RequiredLearning.objects.filter(pk=rule.pk).update(created_at=when("2025-01-01"))
+    rows = course_figures(
+        viewer=world.admin, filters=ReportFilters(course_id=course.pk), include_modules=False
+    )
+    # Everyone registered (9); past due: all but a2 (May) and the two leads (June).
+    assert (rows[0].required, rows[0].overdue) == (9, 6)
