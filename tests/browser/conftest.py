@@ -13,8 +13,8 @@ Fixtures and helpers:
 
 - ``live_url``: the live server's base URL (no trailing slash). Every test here has a
   transactional database restored from a snapshot of the migrated database (serialized
-  rollback), so data made by migrations (home page, role groups) is there every time. Browser
-  tests run after the rest of the suite.
+  rollback), so data made by migrations (home page, role groups) is there every time, and is
+  put back when each test module ends, for the tests that run after it.
 - ``page``: pytest-playwright's page in a fresh context; Chromium is ``/usr/bin/chromium``.
   Its base URL is the live server, so ``page.goto("/accounts/login/")`` works too.
 - ``signed_in_page(user)``: signs ``user`` in (session cookie, no form) and returns the page.
@@ -52,17 +52,11 @@ URL_PATTERN = re.compile(r"https?://[^\s<>\"']+")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark this folder's tests ``browser`` and run them last, as Django runs transactional
-    tests last: each ends by emptying the database, which other tests must not see."""
+    """Mark this folder's tests ``browser``."""
     browser_dir = Path(__file__).parent
-    browser, others = [], []
     for item in items:
         if browser_dir in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
-            browser.append(item)
-        else:
-            others.append(item)
-    items[:] = others + browser
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -88,13 +82,26 @@ def _migrated_snapshot(django_db_setup, django_db_blocker) -> str:
     return json.dumps(objects)
 
 
+def _restore(snapshot: str) -> None:
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    ContentType.objects.clear_cache()  # it may hold ids from before the flush
+    connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(snapshot)
+    cache.clear()  # Wagtail caches site root paths
+
+
 @pytest.fixture(autouse=True)
 def _migration_data(django_db_serialized_rollback, _migrated_snapshot):
     """Every browser test starts from the migrated database (home page, role groups)."""
-    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-    ContentType.objects.clear_cache()  # it may hold ids from before the flush
-    connections[DEFAULT_DB_ALIAS].creation.deserialize_db_from_string(_migrated_snapshot)
-    cache.clear()  # Wagtail caches site root paths
+    _restore(_migrated_snapshot)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migration_data_after(_migrated_snapshot, django_db_blocker):
+    """Leave the migrated database behind: each test ends with Django emptying it, and tests
+    elsewhere that run later expect the data migrations made."""
+    yield
+    with django_db_blocker.unblock():
+        _restore(_migrated_snapshot)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ def test_public_pages_are_reachable_from_the_footer_and_accessible(
     page, live_url, assert_accessible
 ):
     page.goto(f"{live_url}/")
+    for asset in ("/static/build/app.css", "/static/build/app.js"):
+        assert page.request.get(f"{live_url}{asset}").ok, f"{asset} is not served"
     assert_accessible(page)
 
     page.get_by_role("link", name="Accessibility statement").click()

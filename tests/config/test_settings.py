@@ -77,7 +77,9 @@ def test_without_a_broker_tasks_run_eagerly_and_sqlite_is_the_default(monkeypatc
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    # The browser harness sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly rejects.
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(DATABASE_URL="sqlite:////tmp/settings-check.sqlite3", **env)
     return subprocess.run(  # noqa: S603  fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
