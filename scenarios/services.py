@@ -21,6 +21,10 @@ class AttemptError(ValueError):
     """The action is not possible for this attempt (the message is for the learner)."""
 
 
+class StaleStepError(AttemptError):
+    """The form was for a step the attempt has already left (another tab, or the back button)."""
+
+
 def attempt_played(*, attempt: Attempt) -> tuple[Scenario, engine.State]:
     """The scenario as at the attempt's revision, and the attempt's engine state."""
     scenario = attempt.revision.as_object() if attempt.revision_id else attempt.scenario
@@ -90,10 +94,13 @@ def attempt_resume(*, attempt: Attempt) -> Attempt:
 
 
 @transaction.atomic
-def attempt_choose(*, attempt: Attempt, choice: str | None) -> engine.StepResult:
+def attempt_choose(
+    *, attempt: Attempt, choice: str | None, node_key: str | None = None
+) -> engine.StepResult:
     """Take a choice (None continues from a situation); records it and any completion.
 
-    Raises AttemptError for a finished attempt and engine.StepError for an impossible choice.
+    Raises AttemptError for a finished attempt, StaleStepError when ``node_key`` (the step the
+    form was for) is no longer the current node, and engine.StepError for an impossible choice.
     The row is locked, so a double-submitted form cannot record a choice twice.
     """
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
@@ -101,6 +108,8 @@ def attempt_choose(*, attempt: Attempt, choice: str | None) -> engine.StepResult
         raise AttemptError("This attempt has finished. You can play the scenario again.")
     scenario, state = attempt_played(attempt=attempt)
     node = state.current
+    if node_key is not None and node_key != node.key:
+        raise StaleStepError("You had already moved on from that step, so nothing was changed.")
     result = engine.step(state, choice)
     attempt.status = AttemptStatus.IN_PROGRESS
     attempt.score = result.state.score

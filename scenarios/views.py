@@ -6,6 +6,7 @@ so anyone else's attempt is a 404 (not a 403, which would confirm that it exists
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,6 +29,7 @@ from scenarios.selectors import (
 )
 from scenarios.services import (
     AttemptError,
+    StaleStepError,
     attempt_back,
     attempt_choose,
     attempt_played,
@@ -123,14 +125,23 @@ def attempt_play(request: HttpRequest, registration) -> HttpResponse:
         choices = [(c.key, c.label) for c in node.choices]
         data = request.POST if request.method == "POST" else None
         form = ChoiceForm(data, choices=choices)
+    posted_node = request.POST.get("node") or None
+    if request.method == "POST" and posted_node not in (None, node.key):
+        messages.info(request, "You had already moved on from that step, so nothing was changed.")
+        return redirect(_url("play", attempt))
     if request.method == "POST":
         if form is not None and not form.is_valid():
             status = 400
         else:
             try:
                 result = attempt_choose(
-                    attempt=attempt, choice=form.cleaned_data["choice"] if form else None
+                    attempt=attempt,
+                    choice=form.cleaned_data["choice"] if form else None,
+                    node_key=posted_node,
                 )
+            except StaleStepError as error:
+                messages.info(request, str(error))
+                return redirect(_url("play", attempt))
             except (AttemptError, engine.StepError) as error:
                 return render(
                     request, "scenarios/problem.html", {"message": str(error)}, status=400

@@ -220,3 +220,16 @@ def test_situation_video_is_a_link_with_its_transcript(client, learner):
     page = client.get(reverse("scenarios:play", args=[attempt.registration])).content.decode()
     assert 'href="https://example.org/call.mp4">The phone call (opens the video)</a>' in page
     assert "Jade: <strong>I&#x27;m fine.</strong>" in page or "<strong>I'm fine.</strong>" in page
+
+
+def test_a_stale_form_from_an_earlier_step_changes_nothing(client, learner):
+    scenario = scenario_create()
+    attempt = start(client, scenario)
+    play = reverse("scenarios:play", args=[attempt.registration])
+    client.post(play, {"node": "arrival"})
+    response = client.post(play, {"node": "arrival"})  # the same form submitted again
+    assert response.url == play
+    attempt.refresh_from_db()
+    assert attempt.state["node"] == "first-call" and attempt.path == ["arrival", "first-call"]
+    page = client.get(play).content.decode()
+    assert "You had already moved on from that step" in page
