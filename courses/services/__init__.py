@@ -1,4 +1,8 @@
-"""Writes for courses. ``learning_event_record`` is the single entry point for learning events."""
+"""Writes for courses. ``learning_event_record`` is the single entry point for learning events.
+
+The other services live beside it: ``learning`` (enrolment, progress, answers, completion rules),
+``certificates``, ``refreshers``, ``course_format`` and ``course_files`` (Markdown import/export).
+"""
 
 import uuid
 from datetime import datetime
