@@ -467,8 +467,12 @@ def statement_validate(*, statement: Any, path: str = "statement") -> None:
 def check_authority(value: Any, path: str) -> None:
     """An Agent, or a Group of exactly two Agents for three-legged OAuth (Data 2.4.9)."""
     check_actor(value, path)
-    if value.get("objectType") == "Group" and len(value.get("member", [])) != 2:
-        fail(f"{path}.member", "an authority group must have exactly two members")
+    if value.get("objectType") == "Group":
+        # Only the anonymous two-agent group of three-legged OAuth is allowed.
+        if any(key in value for key in IFIS):
+            fail(path, "an authority group must be anonymous (an OAuth consumer and user)")
+        if len(value.get("member", [])) != 2:
+            fail(f"{path}.member", "an authority group must have exactly two members")
 
 
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"

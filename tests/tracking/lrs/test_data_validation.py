@@ -163,6 +163,16 @@ INVALID = [
     ({"verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}}, "statement.object"),
     # Authority (Data 2.4.9)
     ({"authority": {"objectType": "Group", "member": [AGENT]}}, "statement.authority.member"),
+    (
+        {
+            "authority": {
+                "objectType": "Group",
+                "mbox": "mailto:g@example.org",
+                "member": [AGENT, {"mbox": "mailto:b@example.org"}],
+            }
+        },
+        "statement.authority",
+    ),
 ]
 
 
