@@ -6,7 +6,6 @@ from typing import Any
 
 import yaml
 from django.db.models import QuerySet
-from wagtail.models import Revision
 
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
@@ -119,9 +118,10 @@ def scenario_list_published() -> QuerySet[Scenario]:
     return Scenario.objects.filter(live=True).order_by("title")
 
 
-def scenario_revision_object(*, revision: Revision) -> Scenario:
-    """The scenario as it was at a revision (what an attempt plays)."""
-    return revision.as_object()
+def attempt_played(*, attempt: Attempt) -> tuple[Scenario, engine.State]:
+    """The scenario as at the attempt's revision, and the attempt's engine state."""
+    scenario = attempt.revision.as_object() if attempt.revision_id else attempt.scenario
+    return scenario, engine.State.from_dict(scenario_engine(scenario=scenario), attempt.state)
 
 
 def attempt_unfinished(*, user, scenario: Scenario, preview: bool = False) -> Attempt | None:

@@ -14,7 +14,7 @@ from courses.models import EventKind
 from courses.services import learning_event_record
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
-from scenarios.selectors import scenario_engine
+from scenarios.selectors import attempt_played, scenario_engine
 
 
 class AttemptError(ValueError):
@@ -23,12 +23,6 @@ class AttemptError(ValueError):
 
 class StaleStepError(AttemptError):
     """The form was for a step the attempt has already left (another tab, or the back button)."""
-
-
-def attempt_played(*, attempt: Attempt) -> tuple[Scenario, engine.State]:
-    """The scenario as at the attempt's revision, and the attempt's engine state."""
-    scenario = attempt.revision.as_object() if attempt.revision_id else attempt.scenario
-    return scenario, engine.State.from_dict(scenario_engine(scenario=scenario), attempt.state)
 
 
 def _duration(attempt: Attempt) -> int:

@@ -23,6 +23,7 @@ from scenarios.models import Attempt, AttemptStatus, Scenario
 from scenarios.selectors import (
     attempt_choices,
     attempt_for_learner,
+    attempt_played,
     attempt_unfinished,
     scenario_list_published,
     services_for_ids,
@@ -32,7 +33,6 @@ from scenarios.services import (
     StaleStepError,
     attempt_back,
     attempt_choose,
-    attempt_played,
     attempt_resume,
     attempt_start,
     attempt_suspend,
