@@ -65,3 +65,12 @@ def test_editing_a_published_scenario_does_not_change_an_attempt_in_progress(cli
     assert "Jade keeps going missing" in page
     result = attempt_choose(attempt=attempt, choice="a")
     assert result.node.key == "good-ending"
+
+
+def test_download_your_data_includes_scenario_attempts():
+    from accounts.services import user_data_export
+
+    user = UserFactory()
+    play_to_end(user, scenario_create())
+    export = user_data_export(user=user)
+    assert export["scenario_attempts"][0]["scenario_slug"] == "jade"
