@@ -14,6 +14,7 @@ from tracking.lrs.errors import XAPIValidationError
 
 XAPI_VERSION = "1.0.3"
 VERSION_RE = re.compile(r"^1\.0(\.\d+)?$")
+BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 HEADER_FORM_FIELDS = (
     "Authorization",
     "X-Experience-API-Version",
@@ -177,16 +178,20 @@ def multipart_parse(body: bytes, content_type_header: str) -> tuple[bytes, dict]
     for chunk in chunks[1:]:
         if chunk.startswith(b"--"):
             break
-        chunk = chunk.removeprefix(b"\r\n")
-        head, separator, content = chunk.partition(b"\r\n\r\n")
-        if not separator:
+        # RFC 2046 asks for CRLF; bare LF is accepted too, as many clients send it.
+        chunk = chunk.removeprefix(b"\r\n").removeprefix(b"\n")
+        pieces = BLANK_LINE.split(chunk, maxsplit=1)
+        if len(pieces) != 2:
             raise XAPIValidationError("body: a multipart part has no header block", prop="body")
+        head, content = pieces
         headers = {}
-        for line in head.decode("latin-1").split("\r\n"):
-            if ":" in line:
-                key, _, value = line.partition(":")
-                headers[key.strip().lower()] = value.strip()
-        parts.append((headers, content.removesuffix(b"\r\n")))
+        for line in head.decode("latin-1").splitlines():
+            key, colon, value = line.partition(":")
+            if not colon:
+                raise XAPIValidationError(f"body: malformed part header {line!r}", prop="body")
+            headers[key.strip().lower()] = value.strip()
+        content = content.removesuffix(b"\n").removesuffix(b"\r")
+        parts.append((headers, content))
     if not parts:
         raise XAPIValidationError("body: the multipart body has no parts", prop="body")
     first_headers, statement_body = parts[0]
@@ -196,6 +201,11 @@ def multipart_parse(body: bytes, content_type_header: str) -> tuple[bytes, dict]
         )
     attachments = {}
     for headers, content in parts[1:]:
+        if headers.get("content-transfer-encoding", "").lower() != "binary":
+            raise XAPIValidationError(
+                "an attachment part needs Content-Transfer-Encoding: binary",
+                prop="Content-Transfer-Encoding",
+            )
         declared = headers.get("x-experience-api-hash")
         if not declared:
             raise XAPIValidationError(

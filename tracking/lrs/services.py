@@ -232,6 +232,13 @@ def statements_save(
         attachments=attachments,
         batch=batch,
     )
+    used = {item["sha2"] for s in prepared for item in s.get("attachments", [])}
+    unused = set(attachments) - used
+    if unused:
+        raise XAPIValidationError(
+            f"a multipart part ({sorted(unused)[0]}) matches no attachment's sha2",
+            prop="X-Experience-API-Hash",
+        )
     ids = [s["id"] for s in prepared]
     try:
         with transaction.atomic():

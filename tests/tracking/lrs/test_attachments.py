@@ -138,3 +138,39 @@ def test_signature_that_is_not_a_jws_is_400(xapi):
     )
     body = multipart(data, [("application/octet-stream", token)])
     assert post_multipart(xapi, body).status_code == 400
+
+
+def test_multipart_with_bare_line_feeds_is_accepted(xapi):
+    content = b"here is a simple attachment"
+    data = statement(attachments=[attachment_meta(content)])
+    body = multipart(data, [("text/plain", content)]).replace(b"\r\n", b"\n")
+    assert post_multipart(xapi, body).status_code == 200
+
+
+def test_attachment_part_without_binary_transfer_encoding_is_400(xapi):
+    content = b"text"
+    data = statement(attachments=[attachment_meta(content)])
+    body = multipart(data, [("text/plain", content)]).replace(
+        b"Content-Transfer-Encoding:binary", b"Content-Transfer-Encoding:base64"
+    )
+    response = post_multipart(xapi, body)
+    assert response.status_code == 400
+    assert response.json()["property"] == "Content-Transfer-Encoding"
+
+
+def test_part_matching_no_attachment_is_400(xapi):
+    content, extra = b"used", b"not referenced"
+    data = statement(attachments=[attachment_meta(content)])
+    body = multipart(data, [("text/plain", content), ("text/plain", extra)])
+    response = post_multipart(xapi, body)
+    assert response.status_code == 400
+    assert response.json()["property"] == "X-Experience-API-Hash"
+
+
+def test_multipart_form_data_is_400(xapi):
+    response = xapi.post(
+        "statements",
+        body=json.dumps(statement()),
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
+    assert response.status_code == 400
