@@ -25,11 +25,11 @@ def problem_report_create(
 
 
 def problem_report_resolve(*, report: ProblemReport, note: str = "") -> ProblemReport:
-    """Mark a problem report resolved; idempotent."""
-    if report.status != ProblemReportStatus.RESOLVED:
+    """Mark a problem report resolved and stamp when; idempotent (keeps the first stamp)."""
+    if report.status != ProblemReportStatus.RESOLVED or report.resolved_at is None:
         report.status = ProblemReportStatus.RESOLVED
-        report.resolved_at = timezone.now()
-        report.resolution_note = note
+        report.resolved_at = report.resolved_at or timezone.now()
+        report.resolution_note = note or report.resolution_note
         report.save(update_fields=["status", "resolved_at", "resolution_note"])
     return report
 

@@ -96,3 +96,36 @@ def test_authors_are_warned_about_archived_or_stale_linked_services(rf: RequestF
     _warn_about_links(request, {"body": [{"value": {"services": f"{stale.pk}\n{fine.pk}"}}]})
     texts = [str(m) for m in get_messages(request)]
     assert len(texts) == 1 and "Stale line" in texts[0]
+
+
+def test_every_directory_admin_form_renders_for_an_editor(client, editor):
+    from tests.directory.factories import LocationFactory, TaxonomyTermFactory
+
+    service = ServiceFactory(location=LocationFactory(), languages=["rom"])
+    term = TaxonomyTermFactory()
+    report = ProblemReport.objects.create(service=service, description="Closed")
+    urls = [
+        "/admin/snippets/directory/service/add/",
+        f"/admin/snippets/directory/service/edit/{service.pk}/",
+        f"/admin/snippets/directory/organization/edit/{service.organization_id}/",
+        f"/admin/snippets/directory/location/edit/{service.service_at_locations.get().location_id}/",
+        f"/admin/snippets/directory/taxonomyterm/edit/{term.pk}/",
+        f"/admin/snippets/directory/problemreport/edit/{report.pk}/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(f"/admin/snippets/directory/service/edit/{service.pk}/").content.decode()
+    for tab in ("Service", "Contact and locations", "Cost", "Review"):
+        assert tab in html
+
+
+def test_problem_report_can_be_resolved_in_the_admin(client, editor):
+    service = ServiceFactory()
+    report = ProblemReport.objects.create(service=service, description="Closed")
+    url = f"/admin/snippets/directory/problemreport/edit/{report.pk}/"
+    response = client.post(url, {"status": "resolved", "resolution_note": "Phoned them"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.status == "resolved" and report.resolution_note == "Phoned them"
+    assert report.resolved_at is not None
