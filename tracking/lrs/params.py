@@ -1,7 +1,7 @@
 """Query parameter parsing for the xAPI resources: 400 naming the parameter on bad input."""
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
 
@@ -46,9 +46,8 @@ def timestamp_param(params: dict, name: str) -> datetime | None:
     moment = parse_datetime(value.replace(" ", "+"))
     if moment is None:
         raise XAPIValidationError(f"{name}: must be an ISO 8601 timestamp", prop=name)
-    if moment.tzinfo is None:
-        raise XAPIValidationError(f"{name}: needs a time zone", prop=name)
-    return moment
+    # A timestamp without a zone is read as UTC, the zone the LRS stores in.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def bool_param(params: dict, name: str) -> bool:
