@@ -25,13 +25,21 @@ class ReportFilterForm(forms.Form):
     )
 
     def __init__(
-        self, *args, agency_id: int | None = None, default_group: str = "agency", **kwargs
+        self,
+        *args,
+        agency_id: int | None = None,
+        default_group: str = "agency",
+        grouping: bool = True,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        if not grouping:
+            del self.fields["group_by"]
         self.agency_id = agency_id
         self.default_group = default_group
-        self.fields["group_by"].initial = default_group
-        if agency_id is not None:  # one agency: sectors and agencies would be a single line
+        if grouping:
+            self.fields["group_by"].initial = default_group
+        if grouping and agency_id is not None:  # one agency: by sector or agency is one line
             self.fields["group_by"].choices = [
                 (key, label) for key, label in GROUP_NAMES.items() if key in ("team", "job_role")
             ]

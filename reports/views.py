@@ -95,7 +95,7 @@ def section(request, name: str):
         "evaluation": ("Evaluation", ["evaluation", "confidence"]),
     }
     title, names = pages[name]
-    form = ReportFilterForm(request.GET or None, agency_id=_agency_param(request))
+    form = ReportFilterForm(request.GET or None, agency_id=_agency_param(request), grouping=False)
     context = _context(request, form, form.filters(), names, title=title, section=name)
     return render(request, "reports/section.html", context)
 

@@ -60,6 +60,7 @@ def traceability_matrix(*, viewer, filters: ReportFilters) -> tuple[list[Agency]
         return agencies, []
     found = _resolve(references)
     rows, annotations = [], {}
+    decisions: dict[int, dict[str, list[str]]] = {}
     for reference in references:
         row = MatrixRow(code=reference.code, title=reference.title)
         condition = Q(pk__in=[])
@@ -91,7 +92,9 @@ def traceability_matrix(*, viewer, filters: ReportFilters) -> tuple[list[Agency]
                 if scenario is None:
                     row.unresolved.append(link.target)
                     continue
-                row.decisions.append(f"{scenario.title}: {node_key}")
+                decisions.setdefault(reference.pk, {}).setdefault(scenario.title, []).append(
+                    node_key
+                )
                 condition |= Exists(
                     ChoiceRecord.objects.filter(
                         attempt__learner=OuterRef("pk"),
@@ -104,6 +107,8 @@ def traceability_matrix(*, viewer, filters: ReportFilters) -> tuple[list[Agency]
                 )
             else:
                 row.unresolved.append(link.target)
+        by_scenario = decisions.get(reference.pk, {})
+        row.decisions = [f"{title} ({', '.join(keys)})" for title, keys in by_scenario.items()]
         annotations[f"ref_{reference.pk}"] = Count("id", filter=condition)
         rows.append((reference.pk, row))
     counts = {

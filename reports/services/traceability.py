@@ -24,23 +24,19 @@ class TraceabilityError(ValueError):
 
 
 def _entries(data) -> dict[str, dict]:
+    """{code: entry} from either a list of entries (under ``items``) or a mapping by code."""
+    if isinstance(data, dict) and "items" in data:
+        return _entries(data["items"])
     if isinstance(data, dict):
-        for wrapper in ("references", "learning_points", "recommendations"):
-            if wrapper in data and isinstance(data[wrapper], list | dict):
-                merged: dict[str, dict] = {}
-                for name in ("learning_points", "recommendations", "references"):
-                    if name in data:
-                        merged.update(_entries(data[name]))
-                return merged
         return {str(code).strip(): entry or {} for code, entry in data.items()}
     if isinstance(data, list):
         entries = {}
         for number, entry in enumerate(data, start=1):
             if not isinstance(entry, dict):
                 raise TraceabilityError(f"Entry {number} is not a mapping.")
-            code = entry.get("id") or entry.get("code") or entry.get("reference")
+            code = entry.get("ref") or entry.get("id") or entry.get("code")
             if not code:
-                raise TraceabilityError(f"Entry {number} has no id.")
+                raise TraceabilityError(f"Entry {number} has no ref.")
             entries[str(code).strip()] = entry
         return entries
     raise TraceabilityError("The file must hold a mapping or a list of references.")

@@ -9,7 +9,8 @@ from django import template
 
 register = template.Library()
 
-BAR_HEIGHT, GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 260, 640
+BAR_HEIGHT, GAP, LABEL_WIDTH, CHART_WIDTH = 22, 8, 300, 680
+LABEL_CHARS = 38  # what fits in LABEL_WIDTH at 14px
 
 
 def _number(value) -> float | None:
@@ -26,15 +27,15 @@ def bar_chart(table, label_columns, value_column, chart_id, title, maximum=None,
     scale_max = float(maximum) if maximum else max([v for v in values if v] or [1])
     plot = CHART_WIDTH - LABEL_WIDTH - 70
     for row, value in zip(table.rows, values, strict=True):
-        label = " – ".join(
-            str(row[table.columns.index(c)])
-            for c in labels
-            if row[table.columns.index(c)] not in ("", "Whole course")
-        )
+        parts = [str(row[table.columns.index(c)]) for c in labels]
+        parts = [p for p in parts if p not in ("", "Whole course")]
+        # Under a course's bar, its modules read as indented items; otherwise "Group: Module".
+        label = f"– {parts[-1]}" if labels[0] == "Course" and len(parts) > 1 else ": ".join(parts)
+        label = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
         width = 0 if value is None else max(plot * value / scale_max, 1 if value else 0)
         bars.append(
             {
-                "label": label[:48],
+                "label": label,
                 "y": top,
                 "text_y": top + BAR_HEIGHT * 0.7,
                 "width": round(width, 1),

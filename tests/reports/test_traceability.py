@@ -63,3 +63,13 @@ def test_page_explains_when_nothing_is_loaded(client, world):
     client.force_login(world.admin)
     page = client.get(reverse("reports:traceability")).content.decode()
     assert "The traceability map has not been loaded yet" in page
+
+
+def test_the_partnerships_traceability_file_loads(db):
+    assert traceability_load() == 15
+    assert list(ReviewReference.objects.values_list("code", flat=True)) == [
+        *(f"LP{n}" for n in range(1, 5)),
+        *(f"R{n}" for n in range(1, 12)),
+    ]
+    assert ReviewReference.objects.get(code="LP1").title.startswith("Multi-agency working")
+    assert ReviewLink.objects.filter(reference__code="LP1", kind="decision").exists()
