@@ -134,7 +134,7 @@ def _paginated(request: HttpRequest, items, serialize) -> JsonResponse | Streami
 
 
 def _api(view):
-    """Turn BadParameter into a 400 with a JSON reason; GET only."""
+    """Turn BadParameter into a 400 and Http404 into a 404, each with a JSON reason; GET only."""
 
     @require_GET
     def wrapper(request, *args, **kwargs):
@@ -142,6 +142,8 @@ def _api(view):
             return view(request, *args, **kwargs)
         except BadParameter as error:
             return _bad(str(error))
+        except Http404:
+            return JsonResponse({"error": "not_found", "reason": "No such record"}, status=404)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__

@@ -110,7 +110,9 @@ def test_service_detail_404_for_draft_unknown_and_malformed(client, directory):
     draft = ServiceFactory(review_status=ReviewStatus.DRAFT)
     assert client.get(f"{API}/services/{draft.pk}").status_code == 404
     assert client.get(f"{API}/services/00000000-0000-0000-0000-000000000000").status_code == 404
-    assert client.get(f"{API}/services/not-a-uuid").status_code == 404
+    response = client.get(f"{API}/services/not-a-uuid")
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
 
 
 def test_confidential_address_never_appears_in_any_api_response(client, directory):
