@@ -96,7 +96,14 @@ def section(request, name: str):
     }
     title, names = pages[name]
     form = ReportFilterForm(request.GET or None, agency_id=_agency_param(request), grouping=False)
-    context = _context(request, form, form.filters(), names, title=title, section=name)
+    choices = (
+        list(Agency.objects.values_list("pk", "name"))
+        if viewer_sees_all(viewer=request.user)
+        else []
+    )
+    context = _context(
+        request, form, form.filters(), names, title=title, section=name, agency_choices=choices
+    )
     return render(request, "reports/section.html", context)
 
 

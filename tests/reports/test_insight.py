@@ -83,3 +83,13 @@ def test_withdrawn_choices_are_not_counted(world):
     )
     decisions = scenario_insight(viewer=world.admin, filters=ReportFilters())[1]
     assert decisions[0].choices[0].counts == {"police": SUPPRESSED}
+
+
+def test_partnership_admin_can_narrow_insight_to_one_agency(client, world):
+    scenario = scenario_create()
+    play(scenario, world.police, "a", 5)
+    play(scenario, world.health, "a", 6)
+    client.force_login(world.admin)
+    page = client.get(reverse("reports:insight"), {"agency": world.health.pk})
+    assert page.context["tables"]["insight"].rows[0][4:] == [6]
+    assert f'<option value="{world.health.pk}" selected>' in page.content.decode()
