@@ -3,12 +3,10 @@
 Markdown is rendered with ``markdown`` and sanitised with ``nh3`` (no scripts, no event handlers).
 """
 
-import uuid
 from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.safestring import SafeString, mark_safe
 from wagtail import blocks
@@ -29,20 +27,6 @@ def markdown_html(text: str) -> SafeString:
     """
     html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables", "attr_list"])
     return mark_safe(nh3.clean(html, link_rel="noopener noreferrer"))  # noqa: S308  (sanitised)
-
-
-def service_ids_parse(text: str) -> list[str]:
-    """Parse one UUID per line (blank lines ignored); raise ValidationError naming a bad line."""
-    ids = []
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            ids.append(str(uuid.UUID(line)))
-        except ValueError:
-            raise ValidationError(f"Line {number} is not a service id (a UUID): {line!r}") from None
-    return ids
 
 
 class MarkdownBlock(blocks.TextBlock):
@@ -171,31 +155,42 @@ class KnowledgeCheckBlock(blocks.StructBlock):
         template = "blocks/knowledge_check.html"
 
 
-class ServiceIdsBlock(blocks.FieldBlock):
-    """Directory service ids, one UUID per line, validated (a hand-written chooser substitute)."""
+class ServiceChooserBlock(SnippetChooserBlock):
+    """Chooses a directory service (hand-written fixes for UUID keys in Wagtail's chooser block).
 
-    def __init__(self, required=True, help_text=None, **kwargs):
-        self.field = forms.CharField(
-            required=required,
-            widget=forms.Textarea(attrs={"rows": 4}),
-            help_text=help_text
-            or "One directory service id (a UUID) per line, as shown in the service directory.",
-        )
-        super().__init__(**kwargs)
+    Wagtail's bulk lookup keys its results by UUID but looks them up by the JSON string, so every
+    service came back as None, and the admin widget cannot serialise a UUID; both are fixed here.
+    """
 
-    def clean(self, value):
-        value = super().clean(value)
-        try:
-            return "\n".join(service_ids_parse(value))
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
+    def __init__(self, **kwargs):
+        super().__init__("directory.Service", **kwargs)
+
+    def bulk_to_python(self, values):
+        found = {str(pk): obj for pk, obj in self.model_class.objects.in_bulk(values).items()}
+        return [found.get(str(value)) if value is not None else None for value in values]
+
+    def get_prep_value(self, value):
+        return None if value is None else str(value.pk)
+
+    def get_form_state(self, value):
+        # The admin widget puts the raw pk in JSON; a UUID has to be a string there.
+        data = super().get_form_state(value)
+        return {**data, "id": str(data["id"])} if data else data
+
+    def deconstruct(self):
+        _path, _args, kwargs = super().deconstruct()
+        return ("courses.blocks.ServiceChooserBlock", (), kwargs)
 
 
 class DirectoryLinksBlock(blocks.StructBlock):
-    """Links to services in the directory, read through the directory app's selector."""
+    """Links to services chosen from the directory; shown through the directory's selector."""
 
     heading = blocks.CharBlock(max_length=200, default="Where to get help")
-    services = ServiceIdsBlock()
+    services = blocks.ListBlock(
+        ServiceChooserBlock(),
+        min_num=1,
+        help_text="Only published services are shown to learners.",
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
@@ -204,13 +199,18 @@ class DirectoryLinksBlock(blocks.StructBlock):
         if "services" in state:
             context["services"] = state["services"]
         else:
-            context["services"] = directory_services(ids=service_ids_parse(value["services"]))
+            context["services"] = directory_services(ids=service_ids(value))
         return context
 
     class Meta:
         icon = "site"
         label = "Directory links"
         template = "blocks/directory_links.html"
+
+
+def service_ids(value) -> list[str]:
+    """The ids of the services a directory links block still points to (deleted ones dropped)."""
+    return [str(service.pk) for service in value["services"] if service is not None]
 
 
 def directory_services(*, ids: list[str]) -> list:

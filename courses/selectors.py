@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.blocks import StreamValue
 
-from courses.blocks import directory_services, service_ids_parse
+from courses.blocks import directory_services, service_ids
 from courses.models import (
     Certificate,
     CheckAnswer,
@@ -200,18 +200,16 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
         if b.block_type == "scenario" and b.value.get("scenario") is not None
     }
     completed_scenarios = scenarios_completed(user=user, scenario_ids=scenario_ids)
-    service_ids = {
-        b.id: service_ids_parse(b.value["services"]) for b in blocks if b.block_type == "services"
-    }
+    ids_by_block = {b.id: service_ids(b.value) for b in blocks if b.block_type == "services"}
     services = {
         str(s.pk): s
-        for s in directory_services(ids=[i for ids in service_ids.values() for i in ids])
+        for s in directory_services(ids=[i for ids in ids_by_block.values() for i in ids])
     }
     items = []
     for b in blocks:
         state = _block_state(b, answers, reflections, completed_scenarios, module=module)
-        if b.id in service_ids:
-            state["services"] = [services[i] for i in service_ids[b.id] if i in services]
+        if b.id in ids_by_block:
+            state["services"] = [services[i] for i in ids_by_block[b.id] if i in services]
         items.append(BlockItem(block=b, state=state))
     next_module = (
         None

@@ -60,7 +60,7 @@ def _image_id(path: Path, file: str, media_root: Path) -> int:
 
 # ListBlock children stored in Wagtail's current form, with ids derived from their block, so a
 # re-import stores exactly what is already there.
-LIST_FIELDS = {"check": "options", "accordion": "items"}
+LIST_FIELDS = {"check": "options", "accordion": "items", "services": "services"}
 
 
 def _wrap_list(block: dict) -> None:
@@ -113,6 +113,26 @@ def _scenario_ids(parsed: ParsedCourse) -> dict[str, int]:
     return dict(Scenario.objects.filter(slug__in=slugs).values_list("slug", "pk"))
 
 
+def _check_services(parsed: ParsedCourse) -> None:
+    """Every directory service a module links to must exist (load the directory first)."""
+    from directory.models import Service
+
+    for module in parsed.modules:
+        ids = {
+            service_id
+            for section in module.body
+            for block in section["value"]["content"]
+            if block["type"] == "services"
+            for service_id in block["value"]["services"]
+        }
+        known = {str(pk) for pk in Service.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+        missing = sorted(ids - known)
+        if missing:
+            raise CourseFormatError(
+                module.path, None, f"unknown directory service(s): {', '.join(missing)}"
+            )
+
+
 def _apply(page, values: dict) -> bool:
     """Set the values on the page; True if anything changed."""
     changed = False
@@ -152,6 +172,7 @@ def course_import(*, folder: Path, media_root: Path | None = None) -> ImportRepo
     if unknown:
         raise CourseFormatError(course_file, 2, f"unknown prerequisite(s): {', '.join(unknown)}")
     scenarios = _scenario_ids(parsed)
+    _check_services(parsed)
     bodies = [_resolve_body(module, scenarios, media_root) for module in parsed.modules]
 
     values = {name: meta[name] for name in COURSE_FIELDS}

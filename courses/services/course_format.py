@@ -208,7 +208,7 @@ def _block_value(path: Path, line: int, info: str, data) -> dict:
             ids = [str(uuid.UUID(str(s))) for s in services]
         except ValueError:
             raise CourseFormatError(path, line, "'services' must be a list of UUIDs") from None
-        return {"heading": data.get("heading") or "Where to get help", "services": "\n".join(ids)}
+        return {"heading": data.get("heading") or "Where to get help", "services": ids}
     if info == "image":
         return {
             "image": _need(path, line, data, "file"),  # a path under content/media/
@@ -403,7 +403,7 @@ def _front(meta: dict, body: str) -> str:
 
 def _block_yaml(block_type: str, value: dict) -> dict:
     if block_type == "services":
-        return {"heading": value["heading"], "services": value["services"].split()}
+        return {"heading": value["heading"], "services": list(value["services"])}
     if block_type == "image":
         return {"file": value["image"], "alt": value["alt"], "caption": value["caption"]}
     if block_type == "check":

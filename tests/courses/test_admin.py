@@ -103,3 +103,15 @@ class TestAuthoring(WagtailPageTestCase):
         self.client.force_login(self.trainer)
         response = self.client.get("/admin/snippets/courses/requiredlearning/add/")
         self.assertIn(response.status_code, (302, 403))
+
+    def test_a_module_with_directory_links_opens_in_the_editor(self):
+        from tests.directory.factories import ServiceFactory
+
+        service = ServiceFactory()
+        item = {"type": "item", "value": str(service.pk), "id": "i1"}
+        links = {"type": "services", "value": {"heading": "Help", "services": [item]}, "id": "b1"}
+        body = [{"type": "section", "value": {"heading": "S", "content": [links]}, "id": "s1"}]
+        module = ModulePageFactory(body=body)
+        response = self.client.get(f"/admin/pages/{module.pk}/edit/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, str(service.pk))

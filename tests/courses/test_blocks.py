@@ -3,7 +3,6 @@
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -132,19 +131,30 @@ def test_check_block_needs_a_sensible_number_of_correct_options(kind, correct, m
     assert message in str(error.value.block_errors["options"])
 
 
-def test_directory_links_block_rejects_a_line_that_is_not_a_service_id():
-    block = DirectoryLinksBlock()
-    good = str(uuid.uuid4())
-    value = block.to_python({"heading": "Help", "services": f"{good}\nnot-an-id"})
-    with pytest.raises((StructBlockValidationError, ValidationError)) as error:
-        block.clean(value)
-    assert "Line 2" in str(error.value.block_errors["services"])
+@pytest.mark.django_db
+def test_directory_links_block_shows_published_services_and_marks_demo_data():
+    from tests.directory.factories import ServiceFactory, TaxonomyTermFactory
+
+    demo = TaxonomyTermFactory(term="demo-data", name="Demo data")
+    shown = ServiceFactory(name="Return home interviews", categories=[demo])
+    hidden = ServiceFactory(name="Withdrawn service", review_status="draft")
+    items = [{"type": "item", "value": str(s.pk), "id": str(uuid.uuid4())} for s in (shown, hidden)]
+    html = render("services", {"heading": "Help", "services": items})
+    assert f'href="{shown.get_absolute_url()}"' in html and "Demo data" in html
+    assert "Withdrawn service" not in html
 
 
 @pytest.mark.django_db
 def test_directory_links_block_falls_back_to_a_directory_link_for_unknown_services():
-    html = render("services", {"heading": "Help", "services": str(uuid.uuid4())})
+    item = {"type": "item", "value": str(uuid.uuid4()), "id": str(uuid.uuid4())}
+    html = render("services", {"heading": "Help", "services": [item]})
     assert 'href="/directory/"' in html
+
+
+def test_directory_links_block_needs_a_service():
+    block = DirectoryLinksBlock()
+    with pytest.raises(StructBlockValidationError):
+        block.clean(block.to_python({"heading": "Help", "services": []}))
 
 
 def test_a_module_body_needs_at_least_one_section():

@@ -191,6 +191,31 @@ def test_unknown_references_are_reported_before_anything_is_written(tmp_path):
     assert not CoursePage.objects.exists()
 
 
+@pytest.mark.django_db
+def test_directory_services_are_chosen_by_id_and_must_exist(tmp_path):
+    from tests.directory.factories import ServiceFactory
+
+    service = ServiceFactory()
+    block = "```services\nheading: Help\nservices: [{}]\n```\n"
+    module = MODULE.replace("## Reflect\n", f"## Reflect\n\n{block.format(service.pk)}")
+    folder = write_course(tmp_path / "rhi-course", module=module)
+    call_command("import_course", str(folder))
+    (services,) = [
+        b
+        for s in ModulePage.objects.get().body
+        for b in s.value["content"]
+        if b.block_type == "services"
+    ]
+    assert [s.pk for s in services.value["services"]] == [service.pk]
+    out = tmp_path / "exported"
+    call_command("export_course", "rhi-course", "--output", str(out))
+    assert course_folder_parse(out).modules[0].body == course_folder_parse(folder).modules[0].body
+    missing = "00000000-0000-4000-8000-000000000000"
+    folder = write_course(tmp_path / "other", module=module.replace(str(service.pk), missing))
+    with pytest.raises(CommandError, match=f"unknown directory service.*{missing}"):
+        call_command("import_course", str(folder))
+
+
 def test_unknown_front_matter_fields_and_missing_course_file_are_errors(tmp_path):
     folder = write_course(tmp_path / "c", course=COURSE.replace("topic:", "colour: red\ntopic:"))
     with pytest.raises(CourseFormatError, match="unknown front matter field"):

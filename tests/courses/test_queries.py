@@ -20,12 +20,10 @@ pytestmark = pytest.mark.django_db
 
 
 def services() -> dict:
-    ids = "\n".join(str(uuid.uuid4()) for _ in range(3))
-    return {
-        "type": "services",
-        "value": {"heading": "Help", "services": ids},
-        "id": str(uuid.uuid4()),
-    }
+    ids = [str(uuid.uuid4()) for _ in range(3)]  # unknown services: skipped, still looked up
+    items = [{"type": "item", "value": i, "id": str(uuid.uuid4())} for i in ids]
+    value = {"heading": "Help", "services": items}
+    return {"type": "services", "value": value, "id": str(uuid.uuid4())}
 
 
 def build(user, *, modules: int, sections: int, blocks: int):
