@@ -1,13 +1,13 @@
 """The xAPI HTTP layer: request parsing, headers, CORS and multipart (Communication 1)."""
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import parse_qs
 
+import orjson
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tracking.lrs.errors import XAPIValidationError
@@ -148,13 +148,15 @@ def http_date(moment: datetime) -> str:
 
 
 def parse_json(body: bytes, name: str = "body"):
-    """JSON from a request body; 400 naming the problem otherwise."""
+    """JSON from a request body; 400 naming the problem otherwise.
+
+    orjson: several times faster than the standard library on 1,000-statement batches, and
+    strict (invalid UTF-8, NaN and Infinity are errors, as RFC 8259 says).
+    """
     try:
-        return json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise XAPIValidationError(f"{name}: must be UTF-8", prop=name) from None
-    except ValueError as error:
-        raise XAPIValidationError(f"{name}: is not valid JSON ({error})", prop=name) from None
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        raise XAPIValidationError(f"{name}: is not valid UTF-8 JSON ({error})", prop=name) from None
 
 
 def multipart_parse(body: bytes, content_type_header: str) -> tuple[bytes, dict]:

@@ -7,10 +7,10 @@ page, on the statement table's (column, stored, id) indexes or, for agent and re
 filters, on the side table's (kind, value, stored, statement) index.
 """
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 import psycopg
 from django.db import connection
 
@@ -100,7 +100,7 @@ def _rows(rows) -> list[StoredStatement]:
             stored=datetime.fromisoformat(stored).replace(tzinfo=UTC)
             if isinstance(stored, str)
             else stored,
-            data=json.loads(data) if isinstance(data, str) else data,
+            data=orjson.loads(data) if isinstance(data, str) else data,
         )
         for pk, stored, data in rows
     ]

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
 from django.db import connection
 
 from tracking.lrs.models import Statement, StatementIndex
@@ -48,6 +49,15 @@ class StatementRecord:
     refs: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _dumps(data: dict) -> str:
+    """JSON text for the data column; the standard library handles what orjson refuses
+    (integers beyond 64 bits, lone surrogates) from callers inside the platform."""
+    try:
+        return orjson.dumps(data).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False)
+
+
 def statements_existing(*, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, dict], set[uuid.UUID]]:
     """For these ids: the stored statements' data, and which ids a stored statement voids.
 
@@ -73,7 +83,7 @@ def statements_existing(*, ids: list[uuid.UUID]) -> tuple[dict[uuid.UUID, dict],
                 statement_id if isinstance(statement_id, uuid.UUID) else uuid.UUID(statement_id)
             )
             if statement_id in wanted:
-                existing[statement_id] = json.loads(data) if isinstance(data, str) else data
+                existing[statement_id] = orjson.loads(data) if isinstance(data, str) else data
             if ref is not None:
                 ref = ref if isinstance(ref, uuid.UUID) else uuid.UUID(ref)
                 if ref in wanted:
@@ -120,7 +130,7 @@ def _insert_copy(records: list[StatementRecord]) -> None:
                     (
                         pk,
                         r.statement_id,
-                        json.dumps(r.data, ensure_ascii=False),
+                        _dumps(r.data),
                         r.actor_ifi,
                         r.verb_id,
                         r.activity_id,
