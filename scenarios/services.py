@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from courses.models import EventKind
 from courses.services import learning_event_record
+from courses.services.learning import enrolments_reevaluate
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
 from scenarios.selectors import attempt_played, scenario_engine
@@ -153,6 +154,10 @@ def attempt_choose(
             {"ending": result.node.key, "path": result.state.path},
         )
     attempt.save()
+    if result.state.finished and not attempt.is_preview:
+        # A course that embeds this scenario may now be complete, without the learner having
+        # to return to the module first.
+        enrolments_reevaluate(user=attempt.learner)
     return result
 
 
