@@ -25,6 +25,10 @@ app.conf.beat_schedule = {
         "task": "reports.follow_ups_send",
         "schedule": crontab(hour=9, minute=0),
     },
+    "reports.rollup_rebuild": {
+        "task": "reports.rollup_rebuild",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "reports.monthly_reports_send": {
         "task": "reports.monthly_reports_send",
         "schedule": crontab(hour=6, minute=0, day_of_month=1),

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from reports.services.evaluation import follow_ups_send
 from reports.services.reminders import staff_reminder_send
+from reports.services.rollup import rollup_rebuild
 from reports.services.subscriptions import monthly_reports_send
 
 
@@ -31,3 +32,9 @@ def follow_ups_send_task() -> int:
 def monthly_reports_send_task() -> int:
     """Email the monthly assurance report PDF to subscribers (idempotent per month)."""
     return monthly_reports_send()
+
+
+@shared_task(name="reports.rollup_rebuild", soft_time_limit=1800, time_limit=1900)
+def rollup_rebuild_task() -> tuple[int, int]:
+    """Recompute the rollups nightly, so a missed event heals by the morning (idempotent)."""
+    return rollup_rebuild()

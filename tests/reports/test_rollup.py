@@ -110,3 +110,13 @@ def test_report_query_count_is_the_same_for_more_learners(db, travel):
         enrolment = enrol(UserFactory(agency=agency), course, "2026-01-01")
         module_done(enrolment, module, "2026-01-02", "2026-01-03")
     assert counts() == small
+
+
+def test_nightly_rebuild_task_is_scheduled_and_heals_a_missed_event(world):
+    from config.celery import app
+    from reports.tasks import rollup_rebuild_task
+
+    assert app.conf.beat_schedule["reports.rollup_rebuild"]["task"] == "reports.rollup_rebuild"
+    CourseRollup.objects.filter(user=world.people.a1).delete()  # as if the event was lost
+    rollup_rebuild_task.delay()
+    assert CourseRollup.objects.filter(user=world.people.a1, completed_at__isnull=False).exists()
