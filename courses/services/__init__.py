@@ -27,8 +27,8 @@ def learning_event_record(
 ) -> LearningEvent:
     """Record one learning event; not idempotent (each call is a new event).
 
-    Every learning action in courses and scenarios goes through here, so the tracking app can
-    turn each into an xAPI statement in the same transaction.
+    Every learning action in courses and scenarios goes through here, so the report rollups and
+    the tracking app's xAPI statement are written in the same transaction as the event.
     """
     event = LearningEvent(
         user=user,
@@ -44,4 +44,8 @@ def learning_event_record(
         event.occurred_at = occurred_at
     event.full_clean(exclude=["course", "module"])
     event.save()
+    # Same transaction: the report rollups never disagree with the records they summarise.
+    from reports.services.rollup import rollup_apply_event
+
+    rollup_apply_event(event=event)
     return event
