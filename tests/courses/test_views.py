@@ -144,3 +144,16 @@ def test_personal_data_export_holds_everything_about_the_learner(learner, course
     assert len(data["course_enrolments"][0]["answers"]) == 2
     assert data["course_completions"][0]["certificate"]
     assert module_block(module=module, block_id="nope") is None
+
+
+def test_the_completed_course_page_offers_the_end_of_course_evaluation(client, learner, course):
+    client.force_login(learner)
+    client.post(f"/courses/enrol/{course.pk}/")
+    assert f"/reports/evaluation/{course.pk}/".encode() not in client.get(course.url).content
+    visit_all(learner, course)
+    answer_all(learner, course)
+
+    page = client.get(course.url)
+
+    assert f'href="/reports/evaluation/{course.pk}/"'.encode() in page.content
+    assert client.get(f"/reports/evaluation/{course.pk}/").status_code == 200
