@@ -224,6 +224,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Wagtail runs its search-index and reference-index tasks in-process; one line per task
+    # state change drowns everything else.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 PHASE_BANNER = env_str("PHASE_BANNER", "beta")

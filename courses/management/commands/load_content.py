@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Load content/directory, content/scenarios/*.yaml and content/courses/*/ in that order "
-        "(courses link to scenarios and services). Re-running updates in place."
+        "Load content/directory, content/scenarios/*.yaml, content/courses/*/ and "
+        "content/traceability.yaml in that order (courses link to scenarios and services), "
+        "then bring the report rollups up to date. Re-running updates in place."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +26,15 @@ class Command(BaseCommand):
             call_command("import_course", *map(str, folders), stdout=self.stdout)
         else:
             self.stdout.write("No courses found in content/courses/.")
+        if (content / "traceability.yaml").is_file() and "load_traceability" in commands:
+            call_command(
+                "load_traceability",
+                "--path",
+                str(content / "traceability.yaml"),
+                stdout=self.stdout,
+            )
+        if "rollup_rebuild" in commands:
+            call_command("rollup_rebuild", stdout=self.stdout)
 
     def _directory(self, content: Path, commands) -> None:
         folder = content / "directory"
