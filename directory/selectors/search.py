@@ -20,6 +20,7 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -230,7 +231,12 @@ def service_search(*, query: ServiceQuery):
         Service.objects.filter(pk__in=matching.values("pk"))
         .defer("search_document")
         .select_related("organization")
-        .prefetch_related("attributes__taxonomy_term", "languages", "phones")
+        .prefetch_related(
+            # One query for attributes with their terms (the card's "Demo data" tag).
+            Prefetch("attributes", Attribute.objects.select_related("taxonomy_term")),
+            "languages",
+            "phones",
+        )
     )
     if query.near is not None:
         base = _with_distance(base, origin=query.near)
