@@ -37,6 +37,11 @@ app.conf.beat_schedule = {
         "task": "directory.review_reminders_send",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    # Requeues outbox rows whose worker died and starts delivery of due retries.
+    "tracking.deliveries_sweep": {
+        "task": "tracking.deliveries_sweep",
+        "schedule": 60.0,
+    },
 }
 
 

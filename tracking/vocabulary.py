@@ -16,6 +16,7 @@ VERB_COMPLETED = ADL_VERBS + "completed"
 VERB_PASSED = ADL_VERBS + "passed"
 VERB_FAILED = ADL_VERBS + "failed"
 VERB_SUSPENDED = ADL_VERBS + "suspended"
+VERB_RESUMED = ADL_VERBS + "resumed"
 VERB_TERMINATED = ADL_VERBS + "terminated"
 VERB_VOIDED = ADL_VERBS + "voided"
 
@@ -29,6 +30,7 @@ VERB_DISPLAY = {
     VERB_PASSED: "passed",
     VERB_FAILED: "failed",
     VERB_SUSPENDED: "suspended",
+    VERB_RESUMED: "resumed",
     VERB_TERMINATED: "terminated",
     VERB_VOIDED: "voided",
 }
@@ -38,9 +40,16 @@ TYPE_MODULE = ADL_ACTIVITIES + "module"
 TYPE_ASSESSMENT = ADL_ACTIVITIES + "assessment"
 TYPE_INTERACTION = ADL_ACTIVITIES + "cmi.interaction"
 TYPE_SIMULATION = ADL_ACTIVITIES + "simulation"
+TYPE_LESSON = ADL_ACTIVITIES + "lesson"
 
 # cmi5's progress extension (0-100), used with "progressed".
 EXT_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
+
+# Our own context and result extensions (names for extension_iri()).
+EXT_AGENCY_SECTOR = "agency-sector"
+EXT_JOB_ROLE = "job-role"
+EXT_RATING = "decision-rating"
+EXT_SECTION = "section-position"
 
 PLATFORM = "LSCP safeguarding training platform"
 LANGUAGE = "en-GB"

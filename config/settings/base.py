@@ -144,6 +144,7 @@ PERSONAL_DATA_EXPORTERS = [
     "accounts.selectors.learning_events_for_user",
     "courses.selectors.personal_data_for_user",
     "scenarios.selectors.personal_data_for_user",
+    "tracking.selectors.personal_data_for_user",
 ]
 
 LANGUAGE_CODE = "en-gb"

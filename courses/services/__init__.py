@@ -48,4 +48,8 @@ def learning_event_record(
     from reports.services.rollup import rollup_apply_event
 
     rollup_apply_event(event=event)
+    # Same transaction: the xAPI statement (and its outbox rows) exist exactly when the event does.
+    from tracking.services import learning_event_track
+
+    learning_event_track(event=event)
     return event
