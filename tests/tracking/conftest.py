@@ -89,3 +89,30 @@ def destination_factory(db):
 
     made = []
     return make
+
+
+@pytest.fixture(scope="session")
+def partner_lrs(tmp_path_factory):
+    """A partner LRS in its own process and database, on a port in this app's range."""
+    from tests.tracking.partner_lrs import PartnerLRS
+
+    lrs = PartnerLRS(folder=tmp_path_factory.mktemp("partner-lrs"), port=8711)
+    lrs.setup()
+    lrs.start()
+    yield lrs
+    lrs.stop()
+
+
+@pytest.fixture
+def partner(partner_lrs, destination_factory):
+    """A destination pointing at the (running) partner LRS with the right credentials."""
+    if partner_lrs.process is None:
+        partner_lrs.start()
+    destination = destination_factory(
+        name="Police LRS",
+        endpoint=partner_lrs.url,
+        username=partner_lrs.key,
+        secret=partner_lrs.secret,
+        batch_size=4,
+    )
+    return partner_lrs, destination

@@ -1,0 +1,182 @@
+"""Forwarding to a partner LRS over real HTTP, through outages, crashes, bad statements and
+wrong credentials: every statement arrives exactly once or fails with the LRS's reason."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from courses.models import EventKind
+from courses.services import learning_event_record
+from tracking.lrs.models import Statement
+from tracking.models import Delivery, DeliveryState, LRSDestination
+from tracking.services import delivery as delivery_service
+from tracking.services.delivery import deliveries_sweep, destination_deliver
+from tracking.services.destinations import deliveries_retry, destination_secret_set
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(user, course, count: int) -> list[str]:
+    ids = []
+    for _ in range(count):
+        event = learning_event_record(
+            user=user, kind=EventKind.COURSE_LAUNCHED, activity=f"course:{course.pk}",
+            course=course,
+        )  # fmt: skip
+        ids.append(str(event.id))
+    return ids
+
+
+def _states(destination) -> dict[str, int]:
+    rows = Delivery.objects.filter(destination=destination)
+    return {state: rows.filter(state=state).count() for state in DeliveryState.values}
+
+
+def _make_due(destination) -> None:
+    """Time passes: every waiting row is due (instead of sleeping through the backoff)."""
+    Delivery.objects.filter(destination=destination).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_statements_are_delivered_in_batches_exactly_once(partner, police_officer, tracked_course):
+    lrs, destination = partner
+    ids = _events(police_officer, tracked_course[0], 10)
+
+    report = destination_deliver(destination_id=destination.pk)
+
+    assert report.sent == 10 and report.requests == 3  # batches of 4
+    assert _states(destination)["sent"] == 10
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(ids)
+    destination.refresh_from_db()
+    assert destination.last_success_at is not None
+    # Delivering again sends nothing; the rows are final.
+    assert destination_deliver(destination_id=destination.pk).requests == 0
+
+
+def test_a_destination_down_for_a_while_loses_nothing(partner, police_officer, tracked_course):
+    lrs, destination = partner
+    lrs.stop()
+    ids = _events(police_officer, tracked_course[0], 6)
+    try:
+        report = destination_deliver(destination_id=destination.pk)
+        assert report.retry == 6 and report.sent == 0
+        row = Delivery.objects.filter(destination=destination).first()
+        assert row.state == DeliveryState.RETRY and row.attempts == 1
+        assert "ConnectError" in row.last_error and row.next_attempt_at > timezone.now()
+        # Not yet due: the backoff holds the rows back.
+        assert destination_deliver(destination_id=destination.pk).requests == 0
+        _make_due(destination)
+        assert destination_deliver(destination_id=destination.pk).retry == 6  # still down
+    finally:
+        lrs.start()
+    _make_due(destination)
+    assert deliveries_sweep() == [destination.pk]
+    assert destination_deliver(destination_id=destination.pk).sent == 6
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(ids)
+    assert Delivery.objects.get(statement__statement_id=ids[0]).attempts == 3
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing after it runs."""
+
+
+def test_a_worker_killed_after_sending_causes_no_duplicates(
+    partner, police_officer, tracked_course, monkeypatch
+):
+    lrs, destination = partner
+    ids = _events(police_officer, tracked_course[0], 4)
+
+    def killed(rows):
+        raise WorkerKilled
+
+    monkeypatch.setattr(delivery_service, "_after_send", killed)
+    with pytest.raises(WorkerKilled):
+        destination_deliver(destination_id=destination.pk)
+    monkeypatch.undo()
+    # The batch arrived but was never recorded as sent.
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(ids)
+    assert _states(destination)["sending"] == 4
+    assert deliveries_sweep() == []  # not stuck yet: the worker might still be alive
+    Delivery.objects.filter(destination=destination).update(
+        claimed_at=timezone.now() - delivery_service.stuck_after() - timedelta(seconds=1)
+    )
+
+    assert deliveries_sweep() == [destination.pk]
+    assert destination_deliver(destination_id=destination.pk).sent == 4
+    # Resent, and the destination still has each id once (it answered 200 for known ids).
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(ids)
+    assert _states(destination)["sent"] == 4
+
+
+def test_a_statement_the_destination_rejects_fails_with_its_reason_and_the_rest_arrive(
+    partner, police_officer, tracked_course
+):
+    lrs, destination = partner
+    ids = _events(police_officer, tracked_course[0], 4)
+    # A destination stricter than us: it refuses this statement (a verb that is not an IRI).
+    bad = Statement.objects.get(statement_id=ids[2])
+    bad.data = {**bad.data, "verb": {"id": "launched"}}
+    bad.save()
+
+    report = destination_deliver(destination_id=destination.pk)
+
+    assert report.sent == 3 and report.failed == 1
+    failed = Delivery.objects.get(destination=destination, state=DeliveryState.FAILED)
+    assert str(failed.statement.statement_id) == ids[2]
+    assert failed.last_status == 400
+    assert "verb.id" in failed.last_error  # the LRS's own reason, as it answered
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(set(ids) - {ids[2]})
+    # Not retried by the sweeper; only an admin's retry queues it again.
+    _make_due(destination)
+    assert destination_deliver(destination_id=destination.pk).requests == 0
+    assert deliveries_retry(destination=destination, delivery_id=failed.pk) == 1
+    assert Delivery.objects.get(pk=failed.pk).state == DeliveryState.RETRY
+
+
+def test_wrong_credentials_are_a_clear_failure_not_retried_forever(
+    partner, police_officer, tracked_course
+):
+    lrs, destination = partner
+    destination_secret_set(destination=destination, secret="wrong")
+    ids = _events(police_officer, tracked_course[0], 6)
+
+    report = destination_deliver(destination_id=destination.pk)
+
+    assert report.requests == 1 and report.paused
+    destination.refresh_from_db()
+    assert "refused our credentials" in destination.paused_reason
+    assert "401" in destination.paused_reason
+    failed = Delivery.objects.filter(destination=destination, state=DeliveryState.FAILED)
+    assert failed.count() == 4 and failed.first().last_status == 401
+    # Paused: neither the sweeper nor a task tries again, and nothing is lost.
+    _make_due(destination)
+    assert deliveries_sweep() == []
+    assert destination_deliver(destination_id=destination.pk).requests == 0
+    assert _states(destination)["pending"] == 2
+
+    destination_secret_set(destination=LRSDestination.objects.get(pk=destination.pk),
+                           secret=lrs.secret)  # fmt: skip
+    assert destination_deliver(destination_id=destination.pk).sent == 6
+    assert sorted(i for i in lrs.statement_ids() if i in ids) == sorted(ids)
+
+
+def test_an_mbox_destination_gets_the_email_and_an_account_one_does_not(
+    partner, police_officer, tracked_course, destination_factory
+):
+    lrs, destination = partner
+    (event_id,) = _events(police_officer, tracked_course[0], 1)
+    mbox = destination_factory(identifier="mbox")
+    account_payload = delivery_service._payloads(
+        list(Delivery.objects.filter(destination=destination)), destination
+    )  # noqa: E501
+    assert "mbox" not in account_payload[0]["actor"]
+    rows = list(Delivery.objects.filter(destination=destination))
+    mbox_payload = delivery_service._payloads(rows, mbox)
+    assert mbox_payload[0]["actor"] == {
+        "objectType": "Agent",
+        "mbox": "mailto:officer@police.example.org",
+    }  # noqa: E501
+    assert "stored" not in mbox_payload[0] and "authority" not in mbox_payload[0]
+    assert str(event_id) == mbox_payload[0]["id"]
