@@ -1,11 +1,24 @@
-"""Wagtail admin for LRS clients: partnership admins create, scope and disable them."""
+"""Wagtail admin for LRS clients (create, scope, disable) and destinations (forwarding)."""
 
+from django.urls import path
 from django.utils.html import format_html
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from tracking.credentials import secret_encrypt
+from tracking.forms import LRSDestinationForm
 from tracking.lrs.clients import lrs_client_create
 from tracking.lrs.models import LRSClient
+from tracking.models import LRSDestination
+from tracking.services.destinations import destination_secret_set
+from tracking.views import (
+    DestinationBackfillView,
+    DestinationReconciliationView,
+    DestinationResumeView,
+    DestinationRetryView,
+    DestinationStatusView,
+)
 
 SCOPE_FIELDS = ["can_write_statements", "can_read_own", "can_read_all", "can_use_documents"]
 
@@ -50,3 +63,71 @@ class LRSClientViewSet(ModelViewSet):
 
 
 lrs_client_viewset = LRSClientViewSet("lrs_clients")
+
+
+class LRSDestinationEditView(generic.EditView):
+    """Saves the destination; a new secret is encrypted and resumes a paused destination."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        secret = self.form.cleaned_data.get("secret")
+        if secret:
+            destination_secret_set(destination=instance, secret=secret)
+        return instance
+
+
+class LRSDestinationCreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.secret_encrypted = secret_encrypt(
+            secret=self.form.cleaned_data["secret"]
+        )
+        return super().save_instance()
+
+
+class LRSDestinationViewSet(ModelViewSet):
+    model = LRSDestination
+    icon = "resubmit"
+    menu_label = "LRS destinations"
+    add_to_admin_menu = False
+    list_display = [
+        TitleColumn("name", label="Name", url_name="lrs_destinations:edit"),
+        "endpoint",
+        "identifier",
+        "is_active",
+        "last_success_at",
+        TitleColumn(
+            "status",
+            label="Deliveries",
+            url_name="lrs_destinations:status",
+            accessor=lambda destination: "Delivery status",
+        ),
+        TitleColumn(
+            "reconciliation",
+            label="Reconciliation",
+            url_name="lrs_destinations:reconciliation",
+            accessor=lambda destination: "Compare",
+        ),
+    ]
+    list_filter = ["is_active", "identifier"]
+    search_fields = ["name", "endpoint"]
+    add_view_class = LRSDestinationCreateView
+    edit_view_class = LRSDestinationEditView
+
+    def get_form_class(self, for_update=False):
+        return LRSDestinationForm
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("<int:pk>/status/", DestinationStatusView.as_view(), name="status"),
+            path("<int:pk>/retry/", DestinationRetryView.as_view(), name="retry"),
+            path("<int:pk>/resume/", DestinationResumeView.as_view(), name="resume"),
+            path("<int:pk>/backfill/", DestinationBackfillView.as_view(), name="backfill"),
+            path(
+                "<int:pk>/reconciliation/",
+                DestinationReconciliationView.as_view(),
+                name="reconciliation",
+            ),
+        ]
+
+
+lrs_destination_viewset = LRSDestinationViewSet("lrs_destinations")

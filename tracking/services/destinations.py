@@ -51,3 +51,42 @@ def deliveries_retry(*, destination: LRSDestination, delivery_id: int | None = N
     if count:
         destinations_kick_on_commit(destination_ids={destination.pk})
     return count
+
+
+@transaction.atomic
+def deliveries_backfill(*, destination: LRSDestination) -> int:
+    """Queue the completions reconciliation found never queued (e.g. before the destination
+    existed); idempotent (one row per statement and destination). Returns how many."""
+    from courses.models import LearningEvent
+    from tracking.lrs.models import Statement
+    from tracking.selectors import destination_reconciliation
+
+    gaps = [
+        g
+        for g in destination_reconciliation(destination=destination)["gaps"]
+        if g.problem == "never queued"
+    ]
+    events = LearningEvent.objects.in_bulk([g.statement_id for g in gaps])
+    statements = {
+        sid: (pk, verb_id)
+        for sid, pk, verb_id in Statement.objects.filter(
+            statement_id__in=[g.statement_id for g in gaps]
+        ).values_list("statement_id", "pk", "verb_id")
+    }
+    now = timezone.now()
+    rows = [
+        Delivery(
+            destination=destination,
+            statement_id=statements[event.id][0],
+            user_id=event.user_id,
+            verb_id=statements[event.id][1],
+            course_id=event.course_id,
+            next_attempt_at=now,
+        )
+        for event in events.values()
+        if event.id in statements
+    ]
+    created = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    if created:
+        destinations_kick_on_commit(destination_ids={destination.pk})
+    return len(rows)
