@@ -52,7 +52,7 @@ def staff_reminder_send(*, reminder_id: int) -> bool:
     """Send one queued reminder; idempotent (a sent or missing reminder is skipped)."""
     with transaction.atomic():
         reminder = (
-            StaffReminder.objects.select_for_update(skip_locked=True)
+            StaffReminder.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient", "sender")
             .filter(pk=reminder_id, sent_at__isnull=True)
             .first()
