@@ -39,7 +39,7 @@ def monthly_reports_send(*, at: datetime | None = None) -> int:
     for pk in ReportSubscription.objects.values_list("pk", flat=True):
         with transaction.atomic():
             subscription = (
-                ReportSubscription.objects.select_for_update(skip_locked=True)
+                ReportSubscription.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("user")
                 .filter(pk=pk)
                 .first()
