@@ -152,6 +152,14 @@ def signed_in_page(page, live_url, client) -> Callable:
     return sign_in
 
 
+SETTLE_ANIMATIONS = """() => Promise.race([
+    Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null))),
+    new Promise(resolve => setTimeout(resolve, 2000)),
+])"""
+
+
 @pytest.fixture
 def assert_accessible() -> Callable:
     """Return a function that fails on any axe-core WCAG 2.2 AA violation on the current page."""
@@ -163,6 +171,9 @@ def assert_accessible() -> Callable:
         # evaluate() runs outside the page's CSP, so the strict policy stays on during the test.
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(source)
+        # Colours read mid-transition (a message fading in) make contrast results flaky, so
+        # let finite CSS animations and transitions finish first (2 seconds at most).
+        page.evaluate(SETTLE_ANIMATIONS)
         result = page.evaluate(
             "tags => window.axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
         )
