@@ -1,13 +1,35 @@
+import time
+
 from django.conf import settings
 
 from accounts.selectors import user_roles
+
+# Role names drive navigation only (every view checks permissions itself), so a signed-in page
+# reads them from the session rather than querying the groups on every request; a change of role
+# shows in the navigation within this many seconds.
+ROLES_SESSION_KEY = "_nav_roles"
+ROLES_SESSION_SECONDS = 300
+
+
+def _navigation_roles(request, user) -> set[str]:
+    session = getattr(request, "session", None)
+    if session is None or not user.is_authenticated or user.is_superuser:
+        return user_roles(user=user)
+    cached = session.get(ROLES_SESSION_KEY)
+    now = int(time.time())
+    fresh = cached and now - cached.get("at", 0) < ROLES_SESSION_SECONDS
+    if fresh and cached.get("user") == user.pk:
+        return set(cached["roles"])
+    roles = user_roles(user=user)
+    session[ROLES_SESSION_KEY] = {"user": user.pk, "roles": sorted(roles), "at": now}
+    return roles
 
 
 def roles(request):
     """Role names for navigation (not security) and the site-wide banner settings."""
     user = getattr(request, "user", None)
     return {
-        "user_roles": user_roles(user=user) if user is not None else set(),
+        "user_roles": _navigation_roles(request, user) if user is not None else set(),
         "site_phase": settings.PHASE_BANNER,
         "feedback_email": settings.FEEDBACK_EMAIL,
     }

@@ -51,6 +51,8 @@ SECRET_KEY = "bench-only-key"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "benchurls"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Persistent connections, as production has on PostgreSQL (config/env.py gives 60 s there).
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 """
 
 BENCHURLS = """

@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.blocks import StreamValue
+from wagtail.models import Site
 
 from courses.blocks import directory_services, service_ids
 from courses.models import (
@@ -48,6 +49,26 @@ def course_catalogue(
 def course_modules(*, course: CoursePage) -> list[ModulePage]:
     """The course's live modules in tree order."""
     return list(ModulePage.objects.child_of(course).live().order_by("path"))
+
+
+def module_route(*, path: str) -> ModulePage | None:
+    """The live module at a URL path, with its course as parent, in two queries; None to defer.
+
+    Returns None (Wagtail's own routing then serves the path) unless there is exactly one site:
+    its root path comes from Wagtail's cached site root paths, so no Site or ancestor is read.
+    """
+    roots = Site.get_site_root_paths()
+    if len(roots) != 1:
+        return None
+    url_path = f"{roots[0].root_path}{path.lstrip('/')}"
+    module = ModulePage.objects.live().filter(url_path=url_path).first()
+    if module is None:
+        return None
+    course = CoursePage.objects.filter(path=module.path[: -ModulePage.steplen]).first()
+    if course is None:
+        return None
+    module._cached_parent_obj = course  # what module.get_parent() returns, read once
+    return module
 
 
 def module_section_ids(*, module: ModulePage) -> list[str]:

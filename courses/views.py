@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
 
 from courses.forms import AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
@@ -15,6 +17,7 @@ from courses.selectors import (
     certificate_verify,
     course_modules,
     module_block,
+    module_route,
     my_learning,
 )
 from courses.services.certificates import certificate_pdf
@@ -25,6 +28,18 @@ from courses.services.learning import (
     enrolments_assign,
     reflection_save,
 )
+
+
+def module_serve(request, course_slug: str, module_slug: str):
+    """Serve a module page through Wagtail's own view, with the route found in two queries.
+
+    Wagtail would read the Site, the root, the index and the course, each twice (base and
+    specific); the page's hooks, view restrictions and serve() still run as usual.
+    """
+    module = module_route(path=request.path) if request.method in ("GET", "HEAD") else None
+    if module is not None:
+        request._wagtail_route_for_request = RouteResult(module)
+    return wagtail_serve(request, request.path)
 
 
 def _section_url(module: ModulePage, block_id: str) -> str:

@@ -140,11 +140,9 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
     """
     section_ids = module_section_ids(module=module)
     course = module.get_parent()  # cached by Wagtail's routing
-    enrolment = (
-        Enrolment.objects.filter(user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS)
-        .select_related("last_module")
-        .first()
-    )
+    enrolment = Enrolment.objects.filter(
+        user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS
+    ).first()
     resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
     shown = _position(position, len(section_ids), resume)
     if enrolment is None or not section_ids:

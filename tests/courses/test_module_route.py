@@ -1,0 +1,99 @@
+"""A signed-in module page is routed and rendered without repeated lookups, and stays protected."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction, Site
+
+from accounts.roles import Role
+from courses.models import ModulePage
+from courses.services.learning import enrolment_create
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def module(course, slug="module-one") -> ModulePage:
+    return ModulePage.objects.get(slug=slug, path__startswith=course.path)
+
+
+def settled_queries(client, url) -> list[str]:
+    client.get(url)  # the first view records progress and fills the session and caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def test_settled_module_revisit_reads_no_site_ancestors_session_groups_or_permissions(
+    client, learner, course
+):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    sql = settled_queries(client, f"{module(course).url}?section=3")
+    tables = ("wagtailcore_site", "django_session", "auth_group", "auth_permission")
+    assert [q for q in sql if any(f'"{table}"' in q for table in tables)] == []
+    assert len(sql) <= 9
+
+
+def test_module_page_routes_to_the_right_module_with_its_course(client, learner, course):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    response = client.get(module(course, "module-two").url)
+    assert response.status_code == 200
+    assert response.context["page"].slug == "module-two"
+    assert response.context["course"].pk == course.pk
+
+
+def test_draft_module_and_unknown_paths_are_not_found(client, learner, course):
+    draft = module(course, "module-two")
+    draft.unpublish()
+    client.force_login(learner)
+    assert client.get(draft.url if draft.url else f"{course.url}module-two/").status_code == 404
+    assert client.get(f"{course.url}no-such-module/").status_code == 404
+    assert client.get("/courses/no-such-course/module-one/").status_code == 404
+
+
+def test_module_page_still_applies_wagtail_view_restrictions(client, learner, course):
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.get(name=Role.PARTNERSHIP_ADMIN.value))
+    client.force_login(learner)
+    response = client.get(module(course).url)
+    assert response.status_code == 302
+    assert "Module one" not in response.content.decode()
+
+
+def test_module_page_is_served_by_wagtail_routing_when_there_are_several_sites(
+    client, learner, course
+):
+    root = Site.objects.get(is_default_site=True).root_page
+    Site.objects.create(hostname="other.example.org", root_page=root)
+    client.force_login(learner)
+    response = client.get(module(course).url)
+    assert response.status_code == 200
+    assert response.context["page"].slug == "module-one"
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, course):
+    response = client.get(module(course).url)
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_userbar_is_only_rendered_for_people_who_can_reach_the_admin(client, learner, course):
+    client.force_login(learner)
+    assert "wagtail-userbar" not in client.get(module(course).url).content.decode()
+    trainer = UserFactory(roles=[Role.TRAINER])
+    client.force_login(trainer)
+    assert "wagtail-userbar" in client.get(module(course).url).content.decode()
+
+
+def test_navigation_roles_come_from_the_session_and_follow_a_change_of_user(client, course):
+    lead = UserFactory(roles=[Role.AGENCY_LEAD])
+    client.force_login(lead)
+    assert 'href="/reports/"' in client.get("/courses/").content.decode()
+    client.force_login(UserFactory())
+    assert 'href="/reports/"' not in client.get("/courses/").content.decode()
