@@ -22,9 +22,10 @@ from tracking.statements import (
 )
 from tracking.vocabulary import VERB_VOIDED, activity_iri
 
-# A delivery task is queued at most once per destination per this many seconds by producers;
-# the task clears the mark when it starts, so rows committed after that get a task of their own.
-KICK_SECONDS = 30
+# A delivery task is queued at most once per destination per this many seconds by a producer;
+# the task clears the mark when it starts (with a shared cache), so rows committed after that get
+# a task of their own; with a per-process cache the mark expires, and the sweeper is the backstop.
+KICK_SECONDS = 5
 
 
 def _course_id(event) -> int | None:
@@ -124,13 +125,15 @@ def _uuid(value: str) -> uuid.UUID:
     return uuid.UUID(value)
 
 
-def destinations_kick_on_commit(*, destination_ids: set[int]) -> None:
-    """After commit, queue a delivery task per destination (at most one per KICK_SECONDS)."""
+def destinations_kick_on_commit(*, destination_ids: set[int], force: bool = False) -> None:
+    """After commit, queue a delivery task per destination (at most one per KICK_SECONDS,
+    unless ``force``: an admin's retry or resume always starts one)."""
     from tracking.tasks import destination_deliver_task
 
     def kick():
         for destination_id in sorted(destination_ids):
-            if cache.add(f"tracking:kick:{destination_id}", 1, timeout=KICK_SECONDS):
+            key = f"tracking:kick:{destination_id}"
+            if force or cache.add(key, 1, timeout=KICK_SECONDS):
                 destination_deliver_task.delay(destination_id)
 
     transaction.on_commit(kick)

@@ -37,7 +37,7 @@ def destination_resume(*, destination: LRSDestination) -> int:
     count = Delivery.objects.filter(
         destination=destination, state=DeliveryState.FAILED, last_status__in=[401, 403]
     ).update(state=DeliveryState.RETRY, next_attempt_at=timezone.now(), attempts=0)
-    destinations_kick_on_commit(destination_ids={destination.pk})
+    destinations_kick_on_commit(destination_ids={destination.pk}, force=True)
     return count
 
 
@@ -49,7 +49,7 @@ def deliveries_retry(*, destination: LRSDestination, delivery_id: int | None = N
         rows = rows.filter(pk=delivery_id)
     count = rows.update(state=DeliveryState.RETRY, next_attempt_at=timezone.now(), attempts=0)
     if count:
-        destinations_kick_on_commit(destination_ids={destination.pk})
+        destinations_kick_on_commit(destination_ids={destination.pk}, force=True)
     return count
 
 
@@ -88,5 +88,5 @@ def deliveries_backfill(*, destination: LRSDestination) -> int:
     ]
     created = Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     if created:
-        destinations_kick_on_commit(destination_ids={destination.pk})
+        destinations_kick_on_commit(destination_ids={destination.pk}, force=True)
     return len(rows)
