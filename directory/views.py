@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from directory.forms import DirectorySearchForm, ProblemReportForm
-from directory.selectors import service_get_published, service_search
+from directory.selectors import service_get_published, service_search_page
 from directory.services import problem_report_create
 
 PER_PAGE = 20
@@ -25,8 +25,8 @@ def directory_search(request: HttpRequest) -> HttpResponse:
             form = DirectorySearchForm({})
             form.is_valid()
         query = form.to_query()
-        page_obj = Paginator(service_search(query=query), PER_PAGE).get_page(
-            request.GET.get("page")
+        page_obj = service_search_page(
+            query=query, number=request.GET.get("page"), per_page=PER_PAGE
         )
     params = request.GET.copy()
     params.pop("page", None)

@@ -23,7 +23,13 @@ from directory.models import (
 )
 from directory.models.services import STALE_AFTER
 from directory.selectors.postcodes import Point, PostcodeError, postcode_point
-from directory.selectors.search import ServiceQuery, Sort, service_filtered, service_search
+from directory.selectors.search import (
+    ServiceQuery,
+    Sort,
+    service_filtered,
+    service_search,
+    service_search_page,
+)
 
 __all__ = [
     "Point",
@@ -42,6 +48,7 @@ __all__ = [
     "service_link_warnings",
     "service_list_by_ids",
     "service_search",
+    "service_search_page",
     "services_due_for_review",
 ]
 

@@ -13,25 +13,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     FloatField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
 from directory.models import (
+    DEMO_DATA_TERM,
     Attribute,
     Language,
     ReviewStatus,
@@ -159,18 +162,28 @@ def service_filtered(*, query: ServiceQuery) -> QuerySet[Service]:
             Exists(open_schedules)
         )
     if query.near is not None and query.within_miles is not None:
+        # The bounding box lets the (latitude, longitude) index find candidates; haversine
+        # then keeps those truly within the distance. Confidential locations never count.
         min_lat, max_lat, min_lng, max_lng = bounding_box(
             origin=query.near, miles=query.within_miles
         )
-        in_box = ServiceAtLocation.objects.filter(
-            location__confidential=False,
-            location__latitude__range=(min_lat, max_lat),
-            location__longitude__range=(min_lng, max_lng),
+        nearby = (
+            ServiceAtLocation.objects.filter(
+                service=OuterRef("pk"),
+                location__confidential=False,
+                location__latitude__range=(min_lat, max_lat),
+                location__longitude__range=(min_lng, max_lng),
+            )
+            .annotate(
+                miles=haversine_miles(
+                    lat_field="location__latitude",
+                    lng_field="location__longitude",
+                    origin=query.near,
+                )
+            )
+            .filter(miles__lte=query.within_miles)
         )
-        services = services.filter(pk__in=in_box.values("service_id"))
-        services = _with_distance(services, origin=query.near).filter(
-            distance__lte=query.within_miles
-        )
+        services = services.filter(Exists(nearby))
     return services
 
 
@@ -194,8 +207,67 @@ def _with_distance(services: QuerySet[Service], *, origin: Point) -> QuerySet[Se
     return services.annotate(distance=Subquery(nearest, output_field=FloatField()))
 
 
+def _for_cards(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Only what a result card shows: organisation, languages, phones and the demo-data flag."""
+    demo = Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__term=DEMO_DATA_TERM)
+    return (
+        services.defer("search_document")
+        .select_related("organization")
+        .annotate(demo=Exists(demo))
+        .prefetch_related("languages", "phones")
+    )
+
+
+class SearchResults:
+    """Ranked, filtered services, sliceable and countable for Django's Paginator.
+
+    A slice is one SQL query that filters, ranks, orders and pages over narrow rows and counts
+    every match with ``COUNT(*) OVER ()``; then only that page's rows are loaded for the cards
+    (three queries, whatever the number of matches). Hand-written because Django's Paginator
+    always counts in a query of its own.
+    """
+
+    def __init__(self, ranked: QuerySet[Service], *, with_distance: bool):
+        self.ranked = ranked
+        self.with_distance = with_distance
+        self.total: int | None = None
+        self._pages: dict[int, tuple[int | None, list[Service]]] = {}
+
+    def fetch(self, start: int, stop: int | None) -> list[Service]:
+        """The services from ``start`` to ``stop`` in order; learns the total as it goes."""
+        if start in self._pages:
+            fetched_stop, rows = self._pages[start]
+            reached_end = fetched_stop is None or len(rows) < fetched_stop - start
+            if reached_end or (stop is not None and stop <= fetched_stop):
+                return rows if stop is None else rows[: stop - start]
+        services = list(_for_cards(self.ranked).annotate(total=Window(Count("*")))[start:stop])
+        if services:
+            self.total = services[0].total
+        elif start == 0:
+            self.total = 0
+        if not self.with_distance:
+            for service in services:
+                service.distance = None
+        self._pages[start] = (stop, services)
+        return services
+
+    def count(self) -> int:
+        if self.total is None:
+            self.total = self.ranked.count()
+        return self.total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self.fetch(0, None))
+
+    def __getitem__(self, key: slice) -> list[Service]:
+        return self.fetch(key.start or 0, key.stop)
+
+
 class RankedResults:
-    """Exact name matches first, then the full-text results; sliceable for Django's Paginator.
+    """SQLite: exact name matches first, then Wagtail's FTS5 results; sliceable for Paginator.
 
     Hand-written because Wagtail's search ranking has no "exact title wins" rule.
     """
@@ -224,47 +296,63 @@ def service_search(*, query: ServiceQuery):
     """Published services for a search: a sliceable, countable sequence of Service rows.
 
     Relevance puts exact name matches first; distance needs ``query.near``; rows carry
-    ``distance`` (miles) when a postcode was given.
+    ``distance`` (miles, None without a postcode) and ``demo`` (on the demo-data term).
     """
-    matching = service_filtered(query=query)
-    base = (
-        Service.objects.filter(pk__in=matching.values("pk"))
-        .defer("search_document")
-        .select_related("organization")
-        .prefetch_related(
-            # One query for attributes with their terms (the card's "Demo data" tag).
-            Prefetch("attributes", Attribute.objects.select_related("taxonomy_term")),
-            "languages",
-            "phones",
-        )
-    )
-    if query.near is not None:
-        base = _with_distance(base, origin=query.near)
+    services = service_filtered(query=query)
+    with_distance = query.near is not None
+    if with_distance:
+        services = _with_distance(services, origin=query.near)
     sort = query.sort
-    if sort == Sort.DISTANCE and query.near is None:
+    if sort == Sort.DISTANCE and not with_distance:
         sort = Sort.RELEVANCE
-    if sort == Sort.DISTANCE:
-        base = base.order_by(F("distance").asc(nulls_last=True), "name")
-    elif sort == Sort.NAME or not query.text:
-        base = base.order_by("name")
     text = query.text.strip()
-    if not text:
-        return base
-    if sort == Sort.RELEVANCE and connection.vendor == "postgresql":
-        # One query: exact name matches first, then rank (the GIN index does the matching).
-        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        exact = Case(When(name__iexact=text, then=Value(1)), default=Value(0))
-        return (
-            # An exact name always matches too: the name is in the document (weight A).
-            base.filter(search_document=search)
-            .annotate(exact=exact, rank=SearchRank(F("search_document"), search))
-            .order_by("-exact", "-rank", "pk")
+    if sort == Sort.DISTANCE:
+        services = services.order_by(F("distance").asc(nulls_last=True), "name", "pk")
+    elif sort == Sort.NAME or not text:
+        services = services.order_by("name", "pk")
+    if text and connection.vendor != "postgresql":
+        return _sqlite_text_search(
+            services, text=text, by_relevance=sort == Sort.RELEVANCE, near=query.near
         )
-    if sort == Sort.RELEVANCE:
-        head = list(base.filter(name__iexact=text))
-        rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
-        return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))
-    return service_text_search(base, text=text, by_relevance=False)
+    if text:
+        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+        # The GIN index does the matching; an exact name always matches (name has weight A).
+        services = services.filter(search_document=search)
+        if sort == Sort.RELEVANCE:
+            exact = Case(When(name__iexact=text, then=Value(1)), default=Value(0))
+            services = services.annotate(
+                exact=exact, rank=SearchRank(F("search_document"), search)
+            ).order_by("-exact", "-rank", "pk")
+    return SearchResults(services, with_distance=with_distance)
+
+
+def _sqlite_text_search(
+    services: QuerySet[Service], *, text: str, by_relevance: bool, near: Point | None
+):
+    base = _for_cards(Service.objects.filter(pk__in=services.values("pk")))
+    if near is not None:
+        base = _with_distance(base, origin=near)
+    else:
+        base = base.annotate(distance=Value(None, output_field=FloatField()))
+    base = base.order_by(*services.query.order_by)
+    if not by_relevance:
+        return service_text_search(base, text=text, by_relevance=False)
+    head = list(base.filter(name__iexact=text))
+    rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
+    return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))
+
+
+def service_search_page(*, query: ServiceQuery, number, per_page: int) -> Page:
+    """One page of results as Django's Page: a bad number gives page 1, past the end the last."""
+    results = service_search(query=query)
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    if isinstance(results, SearchResults):
+        # Fetch first: the page's own query carries the total, so the Paginator needs no COUNT.
+        results.fetch((wanted - 1) * per_page, wanted * per_page)
+    return Paginator(results, per_page).get_page(wanted)
 
 
 def service_text_search(services: QuerySet[Service], *, text: str, by_relevance: bool):

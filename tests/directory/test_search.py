@@ -5,9 +5,11 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from directory.models import ReviewStatus, ServiceStatus
-from directory.selectors import Point, ServiceQuery, Sort, service_search
+from directory.selectors import Point, ServiceQuery, Sort, service_search, service_search_page
 from directory.selectors.search import bounding_box
 from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
 
@@ -249,3 +251,41 @@ def test_results_paginate_with_exact_match_head():
     assert len(results[2:4]) == 2
     assert len(results[4:10]) == 2
     assert len({s.pk for s in [*results[0:2], *results[2:4], *results[4:6]]}) == 6
+
+
+def _page_query_count(query: ServiceQuery, *, number: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page = service_search_page(query=query, number=number, per_page=5)
+        [(s.organization.name, list(s.languages.all()), list(s.phones.all())) for s in page]
+    return len(queries)
+
+
+def test_a_page_of_results_costs_the_same_queries_however_many_match():
+    # Text search too on PostgreSQL; SQLite's FTS5 path (Wagtail) is not held to this.
+    query = ServiceQuery(text="advocacy" if connection.vendor == "postgresql" else "", age=12)
+    ServiceFactory(name="Advocacy", languages=["rom"], phones=["0161 496 0000"])
+    few = _page_query_count(query, number=1)
+    for number in range(30):
+        ServiceFactory(name=f"Advocacy team {number}", languages=["pol"], phones=["0161 496 0001"])
+    assert _page_query_count(query, number=1) == few
+    assert _page_query_count(query, number=3) == few
+
+
+def test_search_page_numbers_past_the_end_give_the_last_page_and_bad_ones_the_first():
+    for number in range(7):
+        ServiceFactory(name=f"Helpline {number}")
+    query = ServiceQuery(sort=Sort.NAME)
+    last = service_search_page(query=query, number=99, per_page=5)
+    assert last.number == 2 and last.paginator.count == 7
+    assert [s.name for s in last] == ["Helpline 5", "Helpline 6"]
+    first = service_search_page(query=query, number="abc", per_page=5)
+    assert first.number == 1 and len(first) == 5 and first.paginator.count == 7
+    middle = service_search_page(query=query, number=2, per_page=3)
+    assert [s.name for s in middle] == ["Helpline 3", "Helpline 4", "Helpline 5"]
+    assert middle.has_next() and middle.has_previous()
+    assert (
+        service_search_page(
+            query=ServiceQuery(text="nothing"), number=1, per_page=5
+        ).paginator.count
+        == 0
+    )
