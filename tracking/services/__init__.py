@@ -26,6 +26,7 @@ from tracking.vocabulary import VERB_VOIDED, activity_iri
 # the task clears the mark when it starts (with a shared cache), so rows committed after that get
 # a task of their own; with a per-process cache the mark expires, and the sweeper is the backstop.
 KICK_SECONDS = 5
+PARALLEL_TASKS = 2
 
 
 def _course_id(event) -> int | None:
@@ -134,7 +135,10 @@ def destinations_kick_on_commit(*, destination_ids: set[int], force: bool = Fals
         for destination_id in sorted(destination_ids):
             key = f"tracking:kick:{destination_id}"
             if force or cache.add(key, 1, timeout=KICK_SECONDS):
-                destination_deliver_task.delay(destination_id)
+                # Several tasks overlap one batch's database work with another's HTTP round
+                # trip; claims with skip_locked keep them from sending the same rows.
+                for _ in range(PARALLEL_TASKS):
+                    destination_deliver_task.delay(destination_id)
 
     transaction.on_commit(kick)
 
