@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
@@ -192,6 +193,18 @@ class ModulePage(Page):
     @property
     def learning_outcome_list(self) -> list[str]:
         return lines(self.learning_outcomes)
+
+    def get_view_restrictions(self):
+        """Wagtail's rule (this page and its ancestors, aliases read as their source) in one query.
+
+        Wagtail reads the ancestors first, then their restrictions; the ancestors' paths are
+        prefixes of this page's path, so one query with a join does both.
+        """
+        step = self.steplen
+        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+        ).distinct()
 
     def serve(self, request, *args, **kwargs):
         # Module content is for signed-in learners; previews in the admin are served elsewhere.
