@@ -26,6 +26,7 @@ from directory.models.locations import Location
 from directory.models.organizations import Organization
 from directory.models.taxonomy import TaxonomyTerm
 from directory.models.validators import (
+    byday_parts,
     language_name,
     validate_byday,
     validate_iso639_3,
@@ -301,7 +302,8 @@ class ScheduleFrequency(models.TextChoices):
 
 
 class Schedule(Orderable):
-    """ORUK schedule: opening times as an RFC 5545-style weekly rule (byday, opens/closes)."""
+    """ORUK schedule: opening times as an RFC 5545-style rule: weekly days, or monthly
+    occurrences such as "-1TH" (the last Thursday), with opening and closing times."""
 
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = ParentalKey(Service, on_delete=models.CASCADE, related_name="schedules")
@@ -314,7 +316,8 @@ class Schedule(Orderable):
         max_length=30,
         blank=True,
         validators=[validate_byday],
-        help_text="E.g. MO,TU,WE,TH,FR. Leave blank when only the description applies.",
+        help_text="E.g. MO,TU,WE,TH,FR. Monthly: 1MO is the first Monday, -1TH the last "
+        "Thursday. Leave blank when only the description applies.",
     )
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(
@@ -328,14 +331,28 @@ class Schedule(Orderable):
     notes = models.TextField(blank=True)
 
     panels = [
-        FieldPanel("byday"),
+        FieldRowPanel([FieldPanel("freq"), FieldPanel("byday")]),
         FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
         FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_to")]),
         FieldPanel("description"),
     ]
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            parts = byday_parts(self.byday)
+        except ValueError:
+            return  # the field validator reports it
+        # RFC 5545: a numbered day ("-1TH") only has a meaning within a MONTHLY (or yearly) rule.
+        if self.freq == ScheduleFrequency.WEEKLY and any(n is not None for n, _ in parts):
+            raise ValidationError(
+                {"byday": "A day like 1MO or -1TH needs the monthly frequency (MONTHLY)"}
+            )
+
     def save(self, *args, **kwargs):
-        self.byday = ",".join(d.strip().upper() for d in self.byday.split(",") if d.strip())
+        days = (d.strip().upper().lstrip("+") for d in self.byday.split(","))
+        self.byday = ",".join(d for d in days if d)
         super().save(*args, **kwargs)
 
 

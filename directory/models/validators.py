@@ -51,11 +51,38 @@ def validate_iso639_3(value: str) -> None:
         )
 
 
+# RFC 5545 BYDAY: a weekday, optionally with its occurrence in the month for MONTHLY rules
+# ("1MO" the first Monday, "-1TH" the last Thursday); ORUK 3.0 schedule.byday says the same.
+BYDAY_RE = re.compile(r"^(?P<ordinal>[+-]?[1-5])?(?P<day>MO|TU|WE|TH|FR|SA|SU)$")
+BYDAY_MESSAGE = (
+    "Enter days as MO,TU,WE,TH,FR,SA,SU; for a monthly time, 1MO is the first Monday "
+    "and -1TH the last Thursday"
+)
+
+
+def byday_parts(value: str) -> list[tuple[int | None, str]]:
+    """ "1MO,-1TH,SA" -> [(1, "MO"), (-1, "TH"), (None, "SA")]; raises ValueError when malformed."""
+    parts = []
+    for token in (value or "").split(","):
+        token = token.strip().upper()
+        if not token:
+            continue
+        match = BYDAY_RE.match(token)
+        if match is None:
+            raise ValueError(token)
+        ordinal = match["ordinal"]
+        parts.append((int(ordinal) if ordinal else None, match["day"]))
+    return parts
+
+
 def validate_byday(value: str) -> None:
-    """Raise ValidationError unless the value is a comma list of RFC 5545 days (MO,TU,...)."""
-    days = [day.strip().upper() for day in (value or "").split(",") if day.strip()]
-    if not days or any(day not in RRULE_DAYS for day in days):
-        raise ValidationError("Enter days as MO,TU,WE,TH,FR,SA,SU", code="byday")
+    """Raise ValidationError unless the value is a comma list of RFC 5545 days (MO, 1MO, -1TH)."""
+    try:
+        parts = byday_parts(value)
+    except ValueError:
+        parts = []
+    if not parts:
+        raise ValidationError(BYDAY_MESSAGE, code="byday")
 
 
 def language_name(code: str) -> str:

@@ -7,6 +7,7 @@ subquery (`pk__in`), which Wagtail's backends pass through untouched, so related
 (language, category, schedules, distance) need no search-index fields of their own.
 """
 
+import calendar
 import datetime
 import math
 from collections.abc import Sequence
@@ -29,7 +30,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 
@@ -104,24 +105,44 @@ def bounding_box(*, origin: Point, miles: float) -> tuple[float, float, float, f
     )
 
 
-def schedule_open_q(*, at: datetime.datetime) -> Q:
-    """Schedules open at ``at`` (local time): weekly rules whose byday and hours cover it."""
+def byday_tokens(*, day: datetime.date) -> tuple[str, str, str]:
+    """The RFC 5545 BYDAY values that fall on ``day``: its weekday ("TH"), its occurrence in
+    the month ("4TH") and its occurrence counted from the month's end ("-1TH")."""
+    code = RRULE_DAYS[day.weekday()]
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return code, f"{(day.day - 1) // 7 + 1}{code}", f"-{(days_in_month - day.day) // 7 + 1}{code}"
+
+
+def _falls_on(day: datetime.date) -> Q:
+    # Whole comma-separated items (",TH," in ",-1TH,") so "TH" never matches inside "-1TH".
+    weekday, *numbered = byday_tokens(day=day)
+    weekly = Q(freq=ScheduleFrequency.WEEKLY, days__contains=f",{weekday},")
+    monthly = Q()
+    for token in (weekday, *numbered):
+        monthly |= Q(days__contains=f",{token},")
+    return weekly | (Q(freq=ScheduleFrequency.MONTHLY) & monthly)
+
+
+def schedules_open(*, at: datetime.datetime) -> QuerySet[Schedule]:
+    """Schedules open at ``at`` (local time): weekly days or monthly occurrences ("-1TH")
+    whose hours cover it, including overnight hours that began the day before."""
     local = timezone.localtime(at)
     today, now = local.date(), local.time()
-    day = RRULE_DAYS[local.weekday()]
-    yesterday = RRULE_DAYS[(local.weekday() - 1) % 7]
+    yesterday = today - datetime.timedelta(days=1)
     valid = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     )
-    starts_today = Q(byday__contains=day) & (
+    starts_today = _falls_on(today) & (
         Q(opens_at__isnull=True, closes_at__isnull=True)
         | Q(opens_at__lte=now, closes_at__gt=now)
         | Q(opens_at__lte=now, closes_at__isnull=True)
         # Overnight (closes before it opens) or round the clock (closes when it opens).
         | Q(opens_at__lte=now, closes_at__lte=F("opens_at"))
     )
-    from_yesterday = Q(byday__contains=yesterday, closes_at__lt=F("opens_at"), closes_at__gt=now)
-    return Q(freq=ScheduleFrequency.WEEKLY) & valid & (starts_today | from_yesterday)
+    from_yesterday = _falls_on(yesterday) & Q(closes_at__lt=F("opens_at"), closes_at__gt=now)
+    return Schedule.objects.annotate(days=Concat(Value(","), "byday", Value(","))).filter(
+        valid & (starts_today | from_yesterday)
+    )
 
 
 def service_filtered(*, query: ServiceQuery) -> QuerySet[Service]:
@@ -155,8 +176,8 @@ def service_filtered(*, query: ServiceQuery) -> QuerySet[Service]:
     if query.free_only:
         services = services.filter(free=True)
     if query.open_now:
-        open_schedules = Schedule.objects.filter(
-            schedule_open_q(at=query.at or timezone.now()), service=OuterRef("pk")
+        open_schedules = schedules_open(at=query.at or timezone.now()).filter(
+            service=OuterRef("pk")
         )
         services = services.exclude(status=ServiceStatus.TEMPORARILY_CLOSED).filter(
             Exists(open_schedules)

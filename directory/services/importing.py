@@ -9,6 +9,7 @@ back too, so a re-import writes nothing and ``last_modified`` keeps its meaning 
 
 import datetime
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -140,6 +141,26 @@ def _time(value) -> datetime.time | None:
         raise ValueError(f"“{value}” is not a time (HH:MM or HH:MM:SS)") from error
 
 
+# Fees text that says the service costs nothing: "Free", "Free for under 18s", "No charge".
+FREE_TEXT_RE = re.compile(r"^\W*(free\b|no charge|no cost|nil\b|none\b)", re.IGNORECASE)
+
+
+def service_is_free(*, record: dict) -> bool:
+    """The free flag of an ORUK record that does not state one (ORUK 3.0 has no such field).
+
+    Free when a cost option is free (amount 0, or its option says "Free"); not free when it
+    has other cost options; with none, free unless the (deprecated) ``fees`` text describes a
+    charge: blank fees, or fees starting "Free", "No charge", "No cost", "Nil" or "None".
+    """
+    options = record.get("cost_options") or []
+    if any(c.get("amount") == 0 or FREE_TEXT_RE.match(str(c.get("option") or "")) for c in options):
+        return True
+    if options:
+        return False
+    fees = str(record.get("fees") or "").strip()
+    return not fees or bool(FREE_TEXT_RE.match(fees))
+
+
 def _flag(value) -> bool:
     return value is True or str(value).strip().lower() in ("true", "yes", "1", "y")
 
@@ -201,16 +222,7 @@ class _ServiceWriter:
         service.maximum_age = r.get("maximum_age")
         service.assured_date = self._parse("assured_date", _date, r.get("assured_date"))
         service.assurer_email = r.get("assurer_email", "")
-        costs = [
-            c for c in r.get("cost_options", []) if c["id"] != str(free_cost_option_id(r["id"]))
-        ]
-        if "free" in r:
-            service.free = _flag(r["free"])
-        else:
-            service.free = any(
-                c.get("amount") == 0 or str(c.get("option", "")).lower().startswith("free")
-                for c in r.get("cost_options", [])
-            ) or not (costs or r.get("fees"))
+        service.free = _flag(r["free"]) if "free" in r else service_is_free(record=r)
         methods = r.get("delivery_methods")
         if methods is None:
             locations = [sal.get("location", {}) for sal in r.get("service_at_locations", [])]

@@ -108,7 +108,8 @@ def csv_row_to_service(row: dict[str, str]) -> dict:
         record["schedules"].append(
             {
                 "id": _child_id(service_id, "schedule", text),
-                "freq": "WEEKLY",
+                # A numbered day ("-1TH", the last Thursday) only exists in a monthly rule.
+                "freq": "MONTHLY" if any(c.isdigit() for c in days) else "WEEKLY",
                 "byday": days,
                 "opens_at": opens.strip(),
                 "closes_at": closes.strip(),

@@ -2,6 +2,8 @@
 
 from django import template
 
+from directory.models.validators import byday_parts
+
 register = template.Library()
 
 DAY_NAMES = {
@@ -27,6 +29,45 @@ def byday_label(value: str) -> str:
         return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
     names = [DAY_NAMES[d] for d in days]
     return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+
+
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def _ordinal(number: int) -> str:
+    if number == -1:
+        return "last"
+    return ORDINALS[number] if number > 0 else f"{ORDINALS[-number]} to last"
+
+
+def _and(words: list[str]) -> str:
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+@register.filter
+def schedule_days(schedule) -> str:
+    """Weekly: "Monday to Friday"; monthly: "Last Thursday of the month",
+    "First and third Monday of the month" (RFC 5545 BYDAY "-1TH", "1MO,3MO")."""
+    if schedule.freq != "MONTHLY":
+        return byday_label(schedule.byday)
+    try:
+        parts = byday_parts(schedule.byday)
+    except ValueError:
+        return ""
+    by_day: dict[str, list[int | None]] = {}
+    for number, day in parts:
+        by_day.setdefault(day, []).append(number)
+    phrases = []
+    for day, numbers in by_day.items():
+        if None in numbers:
+            phrases.append(f"every {DAY_NAMES[day]}")
+        else:
+            ordered = sorted(numbers, key=lambda n: (n < 0, n if n > 0 else -n))
+            phrases.append(f"{_and([_ordinal(n) for n in ordered])} {DAY_NAMES[day]}")
+    label = _and(phrases)
+    if all(None not in numbers for numbers in by_day.values()):
+        label += " of the month"
+    return label[:1].upper() + label[1:]
 
 
 @register.filter
