@@ -180,3 +180,27 @@ def test_an_mbox_destination_gets_the_email_and_an_account_one_does_not(
     }  # noqa: E501
     assert "stored" not in mbox_payload[0] and "authority" not in mbox_payload[0]
     assert str(event_id) == mbox_payload[0]["id"]
+
+
+def test_backoff_doubles_with_jitter_and_is_capped():
+    from tracking.services.delivery import BACKOFF_CAP, backoff
+
+    for attempts, base in ((1, 30), (2, 60), (3, 120)):
+        delays = {backoff(attempts=attempts).total_seconds() for _ in range(50)}
+        assert all(base * 0.5 <= d <= base for d in delays)
+        assert len(delays) > 1  # jittered
+    assert backoff(attempts=30) <= BACKOFF_CAP
+
+
+def test_after_the_last_attempt_a_row_fails_with_the_last_error(
+    destination_factory, police_officer, tracked_course
+):
+    destination = destination_factory(max_attempts=2)  # nothing listens on its port
+    _events(police_officer, tracked_course[0], 1)
+    assert destination_deliver(destination_id=destination.pk).retry == 1
+    _make_due(destination)
+    report = destination_deliver(destination_id=destination.pk)
+    assert report.failed == 1 and report.retry == 0
+    row = Delivery.objects.get(destination=destination)
+    assert row.state == DeliveryState.FAILED and row.attempts == 2
+    assert row.last_error.startswith("gave up after 2 attempts; last error: ConnectError")
