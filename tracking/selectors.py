@@ -29,11 +29,11 @@ class DestinationFilter:
         return not self.verbs or verb_id in self.verbs
 
 
-def destination_filters() -> list[DestinationFilter]:
-    """The filters of every active destination (one query when there are none)."""
-    destinations = LRSDestination.objects.filter(is_active=True).prefetch_related(
-        "agencies", "courses"
-    )
+def destination_filters(*, destinations=None) -> list[DestinationFilter]:
+    """The filters of the given destinations, by default every active one (one query if none)."""
+    if destinations is None:
+        destinations = LRSDestination.objects.filter(is_active=True)
+    destinations = destinations.prefetch_related("agencies", "courses")
     return [
         DestinationFilter(
             destination_id=d.pk,
@@ -88,7 +88,7 @@ def destination_reconciliation(*, destination: LRSDestination) -> dict:
     A gap is a completion (or its voiding) the filter sends there with no SENT delivery:
     never queued (e.g. the destination was added later), still waiting, or failed.
     """
-    filters = next((f for f in destination_filters() if f.destination_id == destination.pk), None)
+    (filters,) = destination_filters(destinations=LRSDestination.objects.filter(pk=destination.pk))
     kinds = [EventKind.COURSE_COMPLETED, EventKind.COURSE_PASSED, EventKind.COMPLETION_REVOKED]
     events = LearningEvent.objects.filter(kind__in=kinds).select_related("user")
     if destination.agencies.exists():
@@ -108,7 +108,7 @@ def destination_reconciliation(*, destination: LRSDestination) -> dict:
         EventKind.COMPLETION_REVOKED: "http://adlnet.gov/expapi/verbs/voided",
     }
     for event in events.order_by("occurred_at"):
-        if filters and not filters.accepts(
+        if not filters.accepts(
             agency_id=event.user.agency_id, course_id=event.course_id, verb_id=verb_of[event.kind]
         ):
             continue
