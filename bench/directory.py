@@ -8,16 +8,20 @@ Run with ``.venv/bin/python bench/directory.py`` (``make bench`` runs every scri
    and descriptions, categories, languages, ages, areas, schedules and locations around Greater
    Manchester, then builds their stored search document (a weighted tsvector with a GIN index,
    which the search page queries on PostgreSQL; see directory/services/search_document.py).
-3. Times the search page ``/directory/?q=...`` through Django's full request stack (middleware,
-   form, selector, Wagtail search, template) for realistic practitioner queries, some with
-   filters (language, age, postcode within 10 miles), and the selector alone.
-4. Reference, same run and same rows: a hand-written ``websearch_to_tsquery`` over a stored
-   tsvector column with a GIN index, returning the first page of 20 by ``ts_rank`` and the total
-   count (what the page shows).
-5. Drops the database.
+3. Checks that the reference below returns exactly the page's rows and total for every request.
+4. Times, interleaved: the search page ``/directory/?q=...`` through Django's full request stack
+   (middleware, form, selector, template) for realistic practitioner queries, some with filters
+   (language, age, free and phone, postcode within N miles, category); the selector alone; and
+   the reference.
+5. Reference, same run, same rows: hand-written SQL for what the page shows, with
+   ``websearch_to_tsquery`` on the stored search document's GIN index, the same filters and
+   order, the total as ``COUNT(*) OVER ()`` and the 20 cards (organisation, languages, phone,
+   distance). The previous reference (a separate narrow table of name, organisation and
+   description, text queries only, no cards) is printed too, for comparison with older runs.
+6. Drops the database (``BENCH_KEEP=1`` keeps it).
 
-Prints p50/p95 for each and ends with ``ratio: <page p95 / hand-written SQL p95>``; the target
-in the issue is within 2x.
+Prints p50/p95 for each and ends with ``ratio: <page p95 / reference p95>``; the target in the
+issue is within 2x. ``selector p95 / reference p95`` shows the cost without HTTP and templates.
 """
 
 import math
