@@ -9,6 +9,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from tracking.models import LRSDestination
 from tracking.selectors import destination_reconciliation, destination_status
+from tracking.services.delivery import destination_verify
 from tracking.services.destinations import (
     deliveries_backfill,
     deliveries_retry,
@@ -93,6 +94,10 @@ class DestinationReconciliationView(DestinationPageMixin, TemplateView):
         return super().get_context_data(
             destination=self.object,
             report=destination_reconciliation(destination=self.object),
+            # Only on request: it makes up to 20 requests to the destination.
+            verified=destination_verify(destination=self.object)
+            if self.request.GET.get("verify")
+            else None,
             **kwargs,
         )
 

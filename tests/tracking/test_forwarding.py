@@ -204,3 +204,26 @@ def test_after_the_last_attempt_a_row_fails_with_the_last_error(
     row = Delivery.objects.get(destination=destination)
     assert row.state == DeliveryState.FAILED and row.attempts == 2
     assert row.last_error.startswith("gave up after 2 attempts; last error: ConnectError")
+
+
+def test_reconciliation_asks_the_destination_for_delivered_completions(
+    partner, police_officer, tracked_course
+):
+    from tests.tracking.conftest import journey
+    from tracking.services.delivery import destination_verify
+
+    lrs, destination = partner
+    journey(police_officer, *tracked_course)
+    destination_deliver(destination_id=destination.pk)
+    verified = destination_verify(destination=destination)
+    # Module, reflection, scenario and course completions; the course's completed and passed
+    # statements were voided by the revocation, so they are fetched by voidedStatementId.
+    delivered = Delivery.objects.filter(
+        destination=destination, state=DeliveryState.SENT, verb_id__regex=r"/(completed|passed)$"
+    )
+    assert verified == {"checked": delivered.count(), "missing": [], "error": ""}
+    gone = Delivery.objects.filter(destination=destination, verb_id__endswith="/passed").first()
+    Delivery.objects.filter(pk=gone.pk).update(sent_at=timezone.now())
+    Statement.objects.filter(pk=gone.statement_id).update(voided=False)  # ask by statementId
+    verified = destination_verify(destination=destination)
+    assert verified["missing"] == [str(gone.statement.statement_id)]  # voided there: 404

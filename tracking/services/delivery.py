@@ -258,3 +258,36 @@ def delivery_pending(*, destination_id: int) -> bool:
     return Delivery.objects.filter(
         destination_id=destination_id, state=DeliveryState.PENDING
     ).exists()
+
+
+def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
+    """Ask the destination for the latest ``limit`` delivered completions (GET by statementId,
+    or voidedStatementId for voided ones, Communication 2.1.3); read-only.
+
+    Returns {"checked": n, "missing": [ids], "error": text or ""}; never raises for HTTP trouble.
+    """
+    rows = list(
+        Delivery.objects.filter(
+            destination=destination,
+            state=DeliveryState.SENT,
+            verb_id__in=[
+                "http://adlnet.gov/expapi/verbs/completed",
+                "http://adlnet.gov/expapi/verbs/passed",
+            ],
+        )
+        .select_related("statement")
+        .order_by("-sent_at", "-id")[:limit]
+    )
+    missing = []
+    try:
+        with destination_client(destination=destination) as http:
+            for row in rows:
+                key = "voidedStatementId" if row.statement.voided else "statementId"
+                response = http.get("statements", params={key: str(row.statement.statement_id)})
+                if response.status_code == 404:
+                    missing.append(str(row.statement.statement_id))
+                elif response.status_code != 200:
+                    return {"checked": 0, "missing": [], "error": _reason(response)}
+    except (httpx.HTTPError, SecretUnreadable) as error:
+        return {"checked": 0, "missing": [], "error": f"{type(error).__name__}: {error}"}
+    return {"checked": len(rows), "missing": missing, "error": ""}
