@@ -219,7 +219,12 @@ def _parts(event) -> _Parts:
         EventKind.COURSE_PASSED,
         EventKind.COURSE_FAILED,
     ):
-        obj = _page_activity(course, kind="course", type_iri=v.TYPE_COURSE)
+        if course is None:  # recorded without the page: the activity key still names it
+            obj = Activity(
+                id=_iri(event.activity), definition=ActivityDefinition(type=v.TYPE_COURSE)
+            )
+        else:
+            obj = _page_activity(course, kind="course", type_iri=v.TYPE_COURSE)
         return _Parts(obj, [], [], [], _result(event))
     if kind in (EventKind.MODULE_LAUNCHED, EventKind.MODULE_COMPLETED):
         obj = _page_activity(event.module, kind="module", type_iri=v.TYPE_MODULE)

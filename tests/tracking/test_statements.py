@@ -164,3 +164,12 @@ def test_an_event_that_cannot_become_a_statement_fails_loudly(police_officer, tr
             module=module,
         )
     assert not LearningEvent.objects.exists()
+
+
+def test_a_course_event_recorded_without_its_page_is_named_by_its_activity_key(police_officer):
+    event = learning_event_record(
+        user=police_officer, kind=EventKind.COURSE_LAUNCHED, activity="course:1234"
+    )
+    data = Statement.objects.get(statement_id=event.id).data
+    assert data["object"]["id"].endswith("/xapi/activities/course/1234")
+    BaseXapiStatement(**data)
