@@ -143,10 +143,11 @@ class Command(BaseCommand):
             agencies = self._agencies()
             roles = self._job_roles()
             accounts = [self._account(row, agencies, roles, password) for row in ACCOUNTS]
-        self._print(accounts, password)
         if "load_content" in get_commands():
             self.stdout.write("Loading the seed curriculum (load_content)...")
             call_command("load_content", stdout=self.stdout, stderr=self.stderr)
+        # Last, so the accounts table is what a person sees above the server's first lines.
+        self._print(accounts, password)
 
     def _agencies(self) -> dict[str, Agency]:
         agencies = {}
