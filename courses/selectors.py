@@ -206,15 +206,19 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     section = module_section(module=module, position=current) if sections else None
     blocks = list(section.value["content"]) if section else []
     kinds = {b.block_type for b in blocks}
-    answers: dict[str, CheckAnswer] = {}
+    # Plain values, not model instances: only what the blocks show (the page's hot path).
+    answers: dict[str, tuple[list[int], bool]] = {}
     if enrolment and "check" in kinds:
-        for answer in CheckAnswer.objects.filter(enrolment=enrolment, module=module):
-            answers[answer.block_id] = answer  # ordered by time: the latest wins
+        rows = CheckAnswer.objects.filter(enrolment=enrolment, module=module).values_list(
+            "block_id", "chosen", "correct"
+        )
+        for block_id, chosen, correct in rows:
+            answers[block_id] = (chosen, correct)  # ordered by time: the latest wins
     reflections = {}
     if "reflection" in kinds:
-        reflections = {
-            r.block_id: r.text for r in Reflection.objects.filter(user=user, module=module)
-        }
+        reflections = dict(
+            Reflection.objects.filter(user=user, module=module).values_list("block_id", "text")
+        )
     scenario_ids = {
         b.value["scenario"].pk
         for b in blocks
@@ -259,19 +263,19 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
 
 def _block_state(block, answers, reflections, completed_scenarios, *, module) -> dict:
     if block.block_type == "check":
-        answer = answers.get(block.id)
-        if answer is None:
+        if block.id not in answers:
             return {"answered": False}
+        chosen, correct = answers[block.id]
         options = block.value["options"]
         return {
             "answered": True,
-            "correct": answer.correct,
+            "correct": correct,
             "chosen": [
                 {"text": options[n]["text"], "feedback": options[n]["feedback"]}
-                for n in answer.chosen
+                for n in chosen
                 if n < len(options)
             ],
-            "chosen_positions": answer.chosen,
+            "chosen_positions": chosen,
         }
     if block.block_type == "reflection":
         return {"text": reflections.get(block.id, "")}
