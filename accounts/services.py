@@ -5,6 +5,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from accounts.models import Agency, JobRole, MembershipStatus, Team, User
+from accounts.roles import Role
 from accounts.selectors import agency_leads, partnership_admins, user_can_decide_membership
 
 logger = logging.getLogger(__name__)
@@ -64,7 +66,11 @@ def user_profile_update(
     team: Team | None,
     job_role: JobRole,
 ) -> User:
-    """Correct a member's details; moving agency re-applies that agency's approval rule."""
+    """Correct a member's details; moving agency re-applies that agency's approval rule.
+
+    Moving agency also drops the Agency lead role: a lead's reach is their agency's learner data,
+    so leading a different agency is granted by a partnership admin, never self-selected.
+    """
     if team is not None and team.agency_id != agency.pk:
         raise ValidationError({"team": "The team is not in the agency."})
     moved = user.agency_id != agency.pk
@@ -72,6 +78,8 @@ def user_profile_update(
     user.agency, user.team, user.job_role = agency, team, job_role
     if moved:
         user.membership_status = _status_for(agency)
+        user.groups.remove(*Group.objects.filter(name=Role.AGENCY_LEAD.value))
+        user.__dict__.pop("_role_names", None)
     user.full_clean(exclude=["password"])
     user.save(
         update_fields=["first_name", "last_name", "agency", "team", "job_role", "membership_status"]

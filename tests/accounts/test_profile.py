@@ -81,6 +81,49 @@ def test_moving_to_an_agency_that_approves_members_needs_approval(
     assert [m.to for m in mail.outbox] == [[lead.email]]
 
 
+def test_an_agency_lead_who_moves_agency_loses_the_lead_role_and_the_other_agencys_data(client):
+    lead = UserFactory(roles=["Learner", "Agency lead"])
+    other = AgencyFactory(requires_approval=False)
+    UserFactory(agency=other)
+    client.force_login(lead)
+
+    client.post(
+        PROFILE,
+        {
+            "first_name": "Lee",
+            "last_name": "Mover",
+            "agency": other.pk,
+            "team": TeamFactory(agency=other).pk,
+            "job_role": lead.job_role.pk,
+        },
+    )
+
+    lead.refresh_from_db()
+    assert lead.agency == other
+    assert set(lead.groups.values_list("name", flat=True)) == {"Learner"}
+    assert client.get(f"/reports/agencies/{other.pk}/").status_code in (403, 404)
+    assert client.get(f"/reports/export/staff.csv?agency={other.pk}").status_code in (403, 404)
+    assert client.get("/accounts/agency/members/").status_code in (403, 404)
+
+
+def test_a_learner_who_corrects_details_in_the_same_agency_keeps_their_roles(client):
+    lead = UserFactory(roles=["Learner", "Agency lead"])
+    client.force_login(lead)
+
+    client.post(
+        PROFILE,
+        {
+            "first_name": "Lee",
+            "last_name": "Stayer",
+            "agency": lead.agency.pk,
+            "team": lead.team.pk,
+            "job_role": lead.job_role.pk,
+        },
+    )
+
+    assert set(lead.groups.values_list("name", flat=True)) == {"Learner", "Agency lead"}
+
+
 def test_profile_with_a_team_from_another_agency_is_refused_and_changes_nothing(client):
     user = UserFactory(first_name="Asha")
     client.force_login(user)
