@@ -86,6 +86,12 @@ def check_keys(value: Any, path: str, allowed: set[str], required: tuple = ()) -
     """An object with only `allowed` keys, all `required` ones, and no nulls (Data 2.2)."""
     if not isinstance(value, dict):
         fail(path, "must be a JSON object")
+    # Fast path for valid objects (the common case); the loop below names the bad property.
+    if value.keys() <= allowed and None not in value.values():
+        for key in required:
+            if key not in value:
+                fail(f"{path}.{key}", "is required")
+        return value
     for key, item in value.items():
         if key not in allowed:
             fail(f"{path}.{key}", "is not a property the specification allows here")
@@ -196,7 +202,8 @@ def check_ifis(value: dict, path: str, *, required: bool) -> None:
         check_string(value["name"], f"{path}.name")
 
 
-AGENT_KEYS = {"objectType", "name", *IFIS}
+AGENT_KEYS = frozenset({"objectType", "name", *IFIS})
+GROUP_KEYS = AGENT_KEYS | {"member"}
 
 
 def check_agent(value: Any, path: str) -> None:
@@ -208,7 +215,7 @@ def check_agent(value: Any, path: str) -> None:
 
 def check_group(value: Any, path: str) -> None:
     """An identified group has one IFI; an anonymous one needs members (Data 2.4.2.2)."""
-    check_keys(value, path, {*AGENT_KEYS, "member"}, ("objectType",))
+    check_keys(value, path, GROUP_KEYS, ("objectType",))
     if value["objectType"] != "Group":
         fail(f"{path}.objectType", "must be Group")
     check_ifis(value, path, required=False)
@@ -254,8 +261,9 @@ def check_components(value: Any, path: str) -> None:
             check_language_map(component["description"], f"{item_path}.description")
 
 
-def check_definition(value: Any, path: str) -> None:
-    allowed = {
+# Allowed-key sets built once, not per call (they showed up in ingest profiles).
+DEFINITION_KEYS = frozenset(
+    {
         "name",
         "description",
         "type",
@@ -265,7 +273,27 @@ def check_definition(value: Any, path: str) -> None:
         "correctResponsesPattern",
         *COMPONENT_LISTS,
     }
-    check_keys(value, path, allowed)
+)
+ACTIVITY_KEYS = frozenset({"objectType", "id", "definition"})
+RESULT_KEYS = frozenset({"score", "success", "completion", "response", "duration", "extensions"})
+SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
+CONTEXT_KEYS = frozenset(
+    {
+        "registration",
+        "instructor",
+        "team",
+        "contextActivities",
+        "revision",
+        "platform",
+        "language",
+        "statement",
+        "extensions",
+    }
+)
+
+
+def check_definition(value: Any, path: str) -> None:
+    check_keys(value, path, DEFINITION_KEYS)
     for key in ("name", "description"):
         if key in value:
             check_language_map(value[key], f"{path}.{key}")
@@ -289,7 +317,7 @@ def check_definition(value: Any, path: str) -> None:
 
 
 def check_activity(value: Any, path: str) -> None:
-    check_keys(value, path, {"objectType", "id", "definition"}, ("id",))
+    check_keys(value, path, ACTIVITY_KEYS, ("id",))
     if value.get("objectType", "Activity") != "Activity":
         fail(f"{path}.objectType", "must be Activity")
     check_iri(value["id"], f"{path}.id")
@@ -326,7 +354,7 @@ def check_object(value: Any, path: str, *, in_substatement: bool) -> None:
 
 def check_score(value: Any, path: str) -> None:
     """Scaled in [-1, 1]; raw between min and max; min below max (Data 2.4.5.1)."""
-    check_keys(value, path, {"scaled", "raw", "min", "max"})
+    check_keys(value, path, SCORE_KEYS)
     for key in value:
         check_number(value[key], f"{path}.{key}")
     if "scaled" in value and not -1 <= value["scaled"] <= 1:
@@ -341,8 +369,7 @@ def check_score(value: Any, path: str) -> None:
 
 
 def check_result(value: Any, path: str) -> None:
-    allowed = {"score", "success", "completion", "response", "duration", "extensions"}
-    check_keys(value, path, allowed)
+    check_keys(value, path, RESULT_KEYS)
     if "score" in value:
         check_score(value["score"], f"{path}.score")
     for key in ("success", "completion"):
@@ -359,18 +386,7 @@ def check_result(value: Any, path: str) -> None:
 
 
 def check_context(value: Any, path: str, statement_object: dict) -> None:
-    allowed = {
-        "registration",
-        "instructor",
-        "team",
-        "contextActivities",
-        "revision",
-        "platform",
-        "language",
-        "statement",
-        "extensions",
-    }
-    check_keys(value, path, allowed)
+    check_keys(value, path, CONTEXT_KEYS)
     if "registration" in value:
         check_uuid(value["registration"], f"{path}.registration")
     if "instructor" in value:
