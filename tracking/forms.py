@@ -1,9 +1,11 @@
 """The admin form for LRS destinations: a write-only secret, verbs as checkboxes."""
 
+from urllib.parse import urlparse
+
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from tracking.models import LRSDestination
+from tracking.models import IdentifierType, LRSDestination
 from tracking.vocabulary import VERB_DISPLAY
 
 FIELDS = [
@@ -27,6 +29,9 @@ def _formfield(db_field, **kwargs):
     if db_field.name == "endpoint":
         kwargs["assume_scheme"] = "https"  # Django 6's default, and what an LRS should use
     return db_field.formfield(**kwargs)
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 
 class LRSDestinationForm(WagtailAdminModelForm):
@@ -57,4 +62,14 @@ class LRSDestinationForm(WagtailAdminModelForm):
         data = super().clean()
         if not self.instance.pk and not data.get("secret"):
             self.add_error("secret", "Enter the secret the destination gave you.")
+        endpoint = urlparse(data.get("endpoint") or "")
+        if endpoint.scheme == "http" and endpoint.hostname not in LOCAL_HOSTS:
+            # Credentials and learner data would cross the network in clear text.
+            self.add_error("endpoint", "Use an https:// address for an LRS on another machine.")
+        if data.get("identifier") == IdentifierType.MBOX and not data.get("agencies"):
+            # An email identifier is personal data: it goes only to named agencies' systems.
+            self.add_error(
+                "agencies",
+                "Choose the agencies whose staff this destination may receive by email address.",
+            )
         return data

@@ -53,6 +53,31 @@ def test_a_partnership_admin_adds_a_destination_and_the_secret_is_stored_encrypt
     assert secret_decrypt(token=destination.secret_encrypted) == "first-secret"
 
 
+def test_a_destination_on_another_machine_must_use_https(admin_client):
+    response = admin_client.post(
+        reverse("lrs_destinations:add"), _form(endpoint="http://lrs.police.example.org/xapi/")
+    )
+    assert response.status_code == 200
+    assert "Use an https:// address" in response.content.decode()
+    assert not LRSDestination.objects.exists()
+
+
+def test_an_email_identifier_needs_named_agencies(admin_client):
+    from tests.accounts.factories import AgencyFactory
+
+    response = admin_client.post(reverse("lrs_destinations:add"), _form(identifier="mbox"))
+    assert response.status_code == 200
+    assert "Choose the agencies" in response.content.decode()
+    assert not LRSDestination.objects.exists()
+
+    police = AgencyFactory()
+    response = admin_client.post(
+        reverse("lrs_destinations:add"), _form(identifier="mbox", agencies=[police.pk])
+    )
+    assert response.status_code == 302
+    assert list(LRSDestination.objects.get().agencies.all()) == [police]
+
+
 def test_a_new_destination_needs_a_secret(admin_client):
     response = admin_client.post(reverse("lrs_destinations:add"), _form(secret=""))
     assert response.status_code == 200
