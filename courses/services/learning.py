@@ -5,6 +5,7 @@ from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
 from courses.models import (
@@ -136,22 +137,15 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
 
     Completes the module when every section has been viewed, then checks the course's
     completion rules. Records nothing for a learner who is not enrolled. A revisit of a section
-    already seen costs two reads and no writes.
+    already seen costs one read and no writes.
     """
     section_ids = module_section_ids(module=module)
     course = module.get_parent()  # cached by Wagtail's routing
-    enrolment = Enrolment.objects.filter(
-        user=user, course_id=course.pk, status=EnrolmentStatus.IN_PROGRESS
-    ).first()
+    enrolment, viewed = _enrolment_and_viewed(user=user, course_id=course.pk, module=module)
     resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
     shown = _position(position, len(section_ids), resume)
     if enrolment is None or not section_ids:
         return SectionVisit(enrolment=enrolment, position=shown, viewed=set())
-    viewed = set(
-        SectionView.objects.filter(enrolment=enrolment, module=module).values_list(
-            "block_id", flat=True
-        )
-    )
     block_id = section_ids[shown - 1]
     if block_id not in viewed:
         with transaction.atomic():
@@ -167,6 +161,20 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
         Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module, last_position=shown)
         enrolment.last_module, enrolment.last_position = module, shown
     return SectionVisit(enrolment=enrolment, position=shown, viewed=viewed)
+
+
+def _enrolment_and_viewed(*, user, course_id: int, module: ModulePage):
+    """The learner's open enrolment and the module's sections seen, in one query (a row each)."""
+    rows = list(
+        Enrolment.objects.filter(user=user, course_id=course_id, status=EnrolmentStatus.IN_PROGRESS)
+        .annotate(seen=FilteredRelation("sections", condition=Q(sections__module=module)))
+        .annotate(seen_block=F("seen__block_id"))
+        .order_by("pk")
+    )
+    if not rows:
+        return None, set()
+    viewed = {r.seen_block for r in rows if r.pk == rows[0].pk and r.seen_block is not None}
+    return rows[0], viewed
 
 
 def _section_view_record(*, enrolment, module, block_id, position, section_ids, viewed) -> None:
