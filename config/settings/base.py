@@ -145,6 +145,8 @@ PERSONAL_DATA_EXPORTERS = [
     "courses.selectors.personal_data_for_user",
     "scenarios.selectors.personal_data_for_user",
     "tracking.selectors.personal_data_for_user",
+    "reports.selectors.personal_data.personal_data_for_user",
+    "directory.selectors.personal_data.personal_data_for_user",
 ]
 
 LANGUAGE_CODE = "en-gb"
