@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -153,12 +154,21 @@ _merged: dict[tuple[str, str], None] = {}
 MERGED_CACHE_SIZE = 20000
 
 
+def _definition_key(definition: dict) -> bytes | str:
+    """A definition's JSON with sorted keys: orjson (a tenth of the cost of json.dumps in
+    ingest profiles), the standard library for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(definition, sort_keys=True)
+
+
 def _activity_definitions(statements: list[dict]) -> None:
     """Keep each activity's latest definition as its canonical one (Communication 2.5)."""
     found = {}
     for statement in statements:
         for activity in _activities_with_definitions(statement):
-            key = (activity["id"], json.dumps(activity["definition"], sort_keys=True))
+            key = (activity["id"], _definition_key(activity["definition"]))
             if key not in _merged:
                 found[activity["id"]] = (key, activity["definition"])
     if not found:
