@@ -45,16 +45,15 @@ def scenario_insight(*, viewer, filters: ReportFilters) -> tuple[list[tuple[str,
 
     Counts choices that stood (not withdrawn by going back) in learners' attempts, excluding
     previews, scoped to the viewer's agencies; three queries whatever the number of learners.
+    The date range is deliberately ignored: comparing two overlapping ranges (7 against 8)
+    would reveal one person's choice that suppression hides, so insight always covers all time.
     """
     agency_ids = report_agency_ids(viewer=viewer, agency_id=filters.agency_id)
     records = ChoiceRecord.objects.filter(
         withdrawn=False,
         attempt__is_preview=False,
         attempt__learner__agency_id__in=agency_ids,
-        chosen_at__lte=filters.at,
     )
-    if filters.start:
-        records = records.filter(chosen_at__gte=filters.start)
     raw = (
         records.values(
             "attempt__scenario_id",

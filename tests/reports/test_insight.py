@@ -93,3 +93,20 @@ def test_partnership_admin_can_narrow_insight_to_one_agency(client, world):
     page = client.get(reverse("reports:insight"), {"agency": world.health.pk})
     assert page.context["tables"]["insight"].rows[0][4:] == [6]
     assert f'<option value="{world.health.pk}" selected>' in page.content.decode()
+
+
+def test_a_date_range_cannot_single_out_one_persons_choice(world):
+    from datetime import date, timedelta
+
+    scenario = scenario_create()
+    play(scenario, world.police, "a", 7)
+    yesterday = ChoiceRecord.objects.order_by("pk").first()
+    ChoiceRecord.objects.filter(pk=yesterday.pk).update(
+        chosen_at=yesterday.chosen_at - timedelta(days=1)
+    )
+    today_only = ReportFilters(date_from=date.today(), date_to=date.today())
+
+    everything = scenario_insight(viewer=world.admin, filters=ReportFilters())[1]
+    narrowed = scenario_insight(viewer=world.admin, filters=today_only)[1]
+
+    assert everything[0].choices[0].counts == narrowed[0].choices[0].counts
