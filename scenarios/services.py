@@ -7,6 +7,8 @@ chosen option for each decision). Preview attempts by editors record nothing the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -266,9 +268,11 @@ def _raw_media(media: dict | None, media_root) -> list[dict]:
     image_model = get_image_model()
     image = image_model.objects.filter(title=media["file"]).first()
     if image is None:
-        path = media_root / media["file"]
-        if not path.is_file():
-            raise ScenarioImportError(f"Image “{media['file']}” is not in {media_root}.")
+        root = Path(media_root).resolve()
+        path = (root / media["file"]).resolve()
+        # An uploaded YAML names files relative to the media folder; never read outside it.
+        if not path.is_relative_to(root) or not path.is_file():
+            raise ScenarioImportError(f"Image “{media['file']}” is not in the media folder.")
         with path.open("rb") as handle:
             image = image_model(title=media["file"], file=ImageFile(handle, name=path.name))
             image.save()

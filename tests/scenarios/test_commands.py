@@ -123,3 +123,15 @@ def test_image_file_that_is_not_there_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Image “gone.png” is not in"):
         run("import_scenario", str(write(tmp_path, data)), "--media-root", str(tmp_path))
     assert not Scenario.objects.exists()
+
+
+def test_an_image_path_outside_the_media_folder_is_refused(tmp_path):
+    media_root = tmp_path / "media"
+    media_root.mkdir()
+    secret = tmp_path / "outside.png"
+    secret.write_bytes(b"not for import")
+    data = definition()
+    data["nodes"][0]["media"] = {"kind": "image", "file": "../outside.png", "alt": "x"}
+    with pytest.raises(CommandError, match="is not in the media folder"):
+        run("import_scenario", str(write(tmp_path, data)), "--media-root", str(media_root))
+    assert not Scenario.objects.exists()
