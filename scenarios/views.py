@@ -59,9 +59,14 @@ def _attempt(request: HttpRequest, registration) -> Attempt:
 
 
 def _module(raw: str | None) -> Page | None:
+    """The course module a scenario was launched from: only a live module page counts, so a
+    crafted id cannot show a draft or another page's title on the break and end pages."""
     if not raw or not raw.isdigit():
         return None
-    return Page.objects.filter(pk=int(raw)).first()
+    from courses.models import ModulePage
+
+    module = ModulePage.objects.live().filter(pk=int(raw)).first()
+    return module
 
 
 def _url(name: str, attempt: Attempt) -> str:

@@ -160,10 +160,10 @@ def test_replay_starts_a_new_attempt_and_keeps_the_old_one(client, learner):
 
 
 def test_module_launch_is_stored_on_the_attempt_and_events(client, learner):
-    from wagtail.models import Page
+    from tests.courses.factories import CoursePageFactory, ModulePageFactory
 
     scenario = scenario_create()
-    home = Page.objects.get(depth=2)
+    home = ModulePageFactory(parent=CoursePageFactory())
     assert f'value="{home.pk}"' in client.get(f"/scenarios/jade/?module={home.pk}").content.decode()
     attempt = start(client, scenario, module=str(home.pk))
     assert attempt.module_id == home.pk
@@ -233,3 +233,12 @@ def test_a_stale_form_from_an_earlier_step_changes_nothing(client, learner):
     assert attempt.state["node"] == "first-call" and attempt.path == ["arrival", "first-call"]
     page = client.get(play).content.decode()
     assert "You had already moved on from that step" in page
+
+
+def test_a_launch_naming_a_page_that_is_not_a_live_module_records_no_module(client, learner):
+    from wagtail.models import Page
+
+    scenario = scenario_create()
+    home = Page.objects.get(depth=2)
+    attempt = start(client, scenario, module=str(home.pk))
+    assert attempt.module_id is None
