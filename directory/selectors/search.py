@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -38,6 +39,7 @@ from directory.models import (
     DEMO_DATA_TERM,
     Attribute,
     Language,
+    Phone,
     ReviewStatus,
     Schedule,
     ScheduleFrequency,
@@ -229,14 +231,20 @@ def _with_distance(services: QuerySet[Service], *, origin: Point) -> QuerySet[Se
 
 
 def _for_cards(services: QuerySet[Service]) -> QuerySet[Service]:
-    """Only what a result card shows: organisation, languages, phones and the demo-data flag."""
+    """Only what a result card shows: organisation, languages, first phone, demo-data flag."""
     demo = Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__term=DEMO_DATA_TERM)
-    return (
+    first_phone = Phone.objects.filter(service=OuterRef("pk")).order_by("sort_order", "pk")
+    cards = (
         services.defer("search_document")
         .select_related("organization")
-        .annotate(demo=Exists(demo))
-        .prefetch_related("languages", "phones")
+        .annotate(demo=Exists(demo), first_phone=Subquery(first_phone.values("number")[:1]))
     )
+    if connection.vendor == "postgresql":
+        # Languages as an array subselect in the page's own query: no second query and no
+        # Language objects to build (a card shows only their names; see card_languages).
+        names = Language.objects.filter(service=OuterRef("pk")).order_by("sort_order", "pk")
+        return cards.annotate(language_names=ArraySubquery(names.values("name")))
+    return cards.prefetch_related("languages")
 
 
 class SearchResults:

@@ -94,3 +94,12 @@ def age_range(minimum, maximum) -> str:
     if minimum is not None:
         return f"{minimum} and over"
     return "All ages"
+
+
+@register.simple_tag
+def card_languages(service) -> list[str]:
+    """Language names for a result card: the search's array on PostgreSQL, else prefetched."""
+    names = getattr(service, "language_names", None)
+    if names is not None:
+        return names
+    return [language.name for language in service.languages.all()]

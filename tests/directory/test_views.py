@@ -178,3 +178,18 @@ def test_report_a_problem_needs_csrf(client):
     response = strict.post(f"{service.get_absolute_url()}report/", {"description": "Wrong"})
     assert response.status_code == 403
     assert not ProblemReport.objects.exists()
+
+
+def test_result_card_shows_languages_in_order_and_only_the_first_phone(client):
+    from directory.models import Language, Phone
+
+    service = ServiceFactory(name="Family advocacy")
+    Language.objects.create(service=service, code="pol", sort_order=1)
+    Language.objects.create(service=service, code="rom", sort_order=0)
+    Phone.objects.create(service=service, number="0161 496 0002", sort_order=1)
+    Phone.objects.create(service=service, number="0161 496 0001", sort_order=0)
+    ServiceFactory(name="Family support")  # no languages or phones: those rows are left out
+    html = client.get("/directory/", {"q": "family"}).content.decode()
+    assert "Romany, Polish" in html
+    assert "0161 496 0001" in html and "0161 496 0002" not in html
+    assert html.count("Languages</dt>") == 1 and html.count("Phone</dt>") == 1
