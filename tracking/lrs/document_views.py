@@ -47,20 +47,24 @@ def _document_response(row) -> HttpResponse:
 
 
 class DocumentView(XAPIView):
-    """Shared GET/PUT/POST/DELETE for the three document resources (Communication 2.2)."""
+    """Shared GET/PUT/POST/DELETE for the three document resources (Communication 2.2).
+
+    Every scope is the requesting client's own: the read-all scope covers statements only, so
+    no client can list, read, overwrite or delete another client's documents.
+    """
 
     methods = ("GET", "PUT", "POST", "DELETE")
     id_param = ""
     scope_params: set[str] = set()
 
-    def scope(self, params: dict) -> DocumentScope:
+    def scope(self, params: dict, client) -> DocumentScope:
         raise NotImplementedError
 
     def handle_get(self, xreq, client) -> HttpResponse:
         client_require(client=client, scope="documents")
         params = xreq.params
         _only(params, self.scope_params | {self.id_param, "since"})
-        scope = self.scope(params)
+        scope = self.scope(params, client)
         # `since` is validated everywhere but only filters a list of ids (Communication 2.3).
         since = timestamp_param(params, "since")
         if self.id_param in params:
@@ -72,7 +76,7 @@ class DocumentView(XAPIView):
         client_require(client=client, scope="documents")
         params = xreq.params
         _only(params, self.scope_params | {self.id_param})
-        scope = self.scope(params)
+        scope = self.scope(params, client)
         if self.id_param not in params:
             raise XAPIValidationError(f"{self.id_param}: is required", prop=self.id_param)
         row = service(
@@ -99,7 +103,7 @@ class DocumentView(XAPIView):
         if self.id_param not in params and self.scope_params != STATE_SCOPE:
             raise XAPIValidationError(f"{self.id_param}: is required", prop=self.id_param)
         document_delete(
-            scope=self.scope(params), document_id=params.get(self.id_param), pre=_pre(xreq)
+            scope=self.scope(params, client), document_id=params.get(self.id_param), pre=_pre(xreq)
         )
         return HttpResponse(status=204)
 
@@ -113,10 +117,11 @@ class StateView(DocumentView):
     id_param = "stateId"
     scope_params = STATE_SCOPE
 
-    def scope(self, params: dict) -> DocumentScope:
+    def scope(self, params: dict, client) -> DocumentScope:
         activity = iri_param(params, "activityId", required=True)
         registration = uuid_param(params, "registration")
         return DocumentScope(
+            client_id=client.pk,
             kind=DocumentKind.STATE,
             activity_id=activity,
             agent_ifi=agent_ifi(_agent(params)),
@@ -130,8 +135,9 @@ class ActivityProfileView(DocumentView):
     id_param = "profileId"
     scope_params = {"activityId"}
 
-    def scope(self, params: dict) -> DocumentScope:
+    def scope(self, params: dict, client) -> DocumentScope:
         return DocumentScope(
+            client_id=client.pk,
             kind=DocumentKind.ACTIVITY_PROFILE,
             activity_id=iri_param(params, "activityId", required=True),
         )
@@ -143,8 +149,12 @@ class AgentProfileView(DocumentView):
     id_param = "profileId"
     scope_params = {"agent"}
 
-    def scope(self, params: dict) -> DocumentScope:
-        return DocumentScope(kind=DocumentKind.AGENT_PROFILE, agent_ifi=agent_ifi(_agent(params)))
+    def scope(self, params: dict, client) -> DocumentScope:
+        return DocumentScope(
+            client_id=client.pk,
+            kind=DocumentKind.AGENT_PROFILE,
+            agent_ifi=agent_ifi(_agent(params)),
+        )
 
 
 class ActivitiesView(XAPIView):

@@ -24,8 +24,13 @@ from tracking.lrs.models import Document, DocumentKind
 
 @dataclass(frozen=True)
 class DocumentScope:
-    """What a document belongs to: kind, activity and/or agent, and a State's registration."""
+    """What a document belongs to: its client, kind, activity and/or agent, a registration.
 
+    The client is part of every scope: each LRS client reads and writes only its own
+    documents, whatever its statement scopes (see Document).
+    """
+
+    client_id: int
     kind: str
     activity_id: str = ""
     agent_ifi: str = ""
@@ -33,6 +38,7 @@ class DocumentScope:
 
     def rows(self) -> QuerySet[Document]:
         return Document.objects.filter(
+            client_id=self.client_id,
             kind=self.kind,
             activity_id=self.activity_id,
             agent_ifi=self.agent_ifi,
@@ -79,6 +85,7 @@ def _save(
     content_type: str,
 ) -> Document:
     row = existing or Document(
+        client_id=scope.client_id,
         kind=scope.kind,
         activity_id=scope.activity_id,
         agent_ifi=scope.agent_ifi,

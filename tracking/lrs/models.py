@@ -123,8 +123,23 @@ class DocumentKind(models.TextChoices):
 
 
 class Document(models.Model):
-    """A State, Activity Profile or Agent Profile document (Communication 2.2 to 2.7)."""
+    """A State, Activity Profile or Agent Profile document (Communication 2.2 to 2.7).
 
+    Each LRS client has its own namespace of documents: the spec (Communication 2.2) leaves
+    who may see a document to the LRS, and one client must not read or overwrite another's
+    learners' state. NULL is a document stored before documents were partitioned; no client
+    is served those (it cannot be told which client wrote them).
+    """
+
+    # db_index off: the unique constraint and the scope index both start with the client.
+    client = models.ForeignKey(
+        LRSClient,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="documents",
+    )
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     activity_id = models.TextField(blank=True, default="")
     agent_ifi = models.TextField(blank=True, default="")
@@ -139,13 +154,21 @@ class Document(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "activity_id", "agent_ifi", "registration", "document_id"],
+                fields=[
+                    "client",
+                    "kind",
+                    "activity_id",
+                    "agent_ifi",
+                    "registration",
+                    "document_id",
+                ],
                 name="lrs_document_unique",
             )
         ]
         indexes = [
             models.Index(
-                fields=["kind", "activity_id", "agent_ifi", "updated"], name="lrs_document_scope"
+                fields=["client", "kind", "activity_id", "agent_ifi", "updated"],
+                name="lrs_document_scope",
             )
         ]
 

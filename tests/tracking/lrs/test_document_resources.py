@@ -154,3 +154,92 @@ def test_post_merge_replaces_nested_objects_whole(xapi):
         "car": {"make": "Dodge"},
         "driver": "Dale",
     }
+
+
+# Documents are partitioned by LRS client (issue 6): another client, even one with the
+# read-all statements scope, never sees, changes or deletes them.
+
+RESOURCES = [
+    ("activities/state", STATE, "stateId"),
+    ("activities/profile", ACTIVITY_PROFILE, "profileId"),
+    ("agents/profile", AGENT_PROFILE, "profileId"),
+]
+
+
+@pytest.fixture
+def other_xapi(client, db):
+    from tracking.lrs.clients import lrs_client_create
+
+    from .conftest import XAPIClient
+
+    other, secret = lrs_client_create(name="Other system", can_read_all=True)
+    return XAPIClient(client, other.key, secret)
+
+
+def _scope_of(params: dict, id_param: str) -> dict:
+    return {k: v for k, v in params.items() if k != id_param}
+
+
+@pytest.mark.parametrize(("path", "params", "id_param"), RESOURCES)
+def test_another_client_cannot_get_or_list_a_clients_documents(
+    xapi, other_xapi, path, params, id_param
+):
+    assert xapi.put(path, params=params, body={"mine": True}).status_code == 204
+    assert other_xapi.get(path, params=params).status_code == 404
+    assert other_xapi.get(path, params=_scope_of(params, id_param)).json() == []
+    assert xapi.get(path, params=_scope_of(params, id_param)).json() == [params[id_param]]
+
+
+@pytest.mark.parametrize(("path", "params", "id_param"), RESOURCES)
+def test_another_clients_put_and_post_write_only_its_own_document(
+    xapi, other_xapi, path, params, id_param
+):
+    xapi.put(path, params=params, body={"owner": "a", "a": 1})
+    etag = xapi.get(path, params=params)["ETag"]
+    # With the owner's ETag the other client's If-Match fails: it has no such document.
+    stale = other_xapi.put(path, params=params, body={"owner": "b"}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    # Without preconditions it creates its own document rather than overwriting (no 409).
+    assert other_xapi.put(path, params=params, body={"owner": "b"}).status_code == 204
+    assert other_xapi.post(path, params=params, body={"b": 2}).status_code == 204
+    assert xapi.get(path, params=params).json() == {"owner": "a", "a": 1}
+    assert xapi.get(path, params=params)["ETag"] == etag
+    assert other_xapi.get(path, params=params).json() == {"owner": "b", "b": 2}
+
+
+@pytest.mark.parametrize(("path", "params", "id_param"), RESOURCES)
+def test_another_clients_delete_leaves_a_clients_documents(
+    xapi, other_xapi, path, params, id_param
+):
+    xapi.put(path, params=params, body={"v": 1})
+    assert other_xapi.delete(path, params=params).status_code == 204
+    assert other_xapi.delete(path, params=params, headers={"If-Match": "*"}).status_code == 412
+    if path == "activities/state":
+        scope = _scope_of(params, id_param)
+        assert other_xapi.delete(path, params=scope).status_code == 204
+    assert xapi.get(path, params=params).json() == {"v": 1}
+
+
+def test_documents_stored_before_partitioning_are_served_to_no_client(xapi, lrs_client):
+    from datetime import UTC, datetime
+
+    from tracking.lrs.agents import agent_ifi
+    from tracking.lrs.models import Document, DocumentKind
+
+    Document.objects.create(
+        client=None,
+        kind=DocumentKind.STATE,
+        activity_id=ACTIVITY,
+        agent_ifi=agent_ifi(AGENT),
+        document_id="bookmark",
+        content=b'{"legacy": true}',
+        content_type="application/json",
+        etag="0" * 40,
+        updated=datetime.now(UTC),
+    )
+    assert xapi.get("activities/state", params=STATE).status_code == 404
+    assert xapi.put("activities/state", params=STATE, body={"v": 1}).status_code == 204
+    assert Document.objects.filter(client=None).count() == 1
+    assert xapi.get("activities/state", params=STATE).json() == {"v": 1}
+    assert Document.objects.get(client=None).content == b'{"legacy": true}'
+    assert Document.objects.get(client=lrs_client[0]).document_id == "bookmark"
