@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SERVICES = int(os.environ.get("BENCH_SERVICES", "10000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "10"))
-DB = f"directory_bench_{os.getpid()}"
+DB = f"dirbench_{os.getpid()}"
 
 QUERIES = [
     "romani interpreter",

@@ -1,24 +1,22 @@
 """The directory search: full-text match and rank, with every filter done in SQL.
 
-Text: on SQLite, Wagtail search (FTS5); on PostgreSQL, a stored weighted tsvector with a GIN
-index queried with websearch_to_tsquery (see directory/services/search_document.py for why:
-Wagtail's PostgreSQL filter cannot use an index). Every filter is applied first as one SQL
-subquery (`pk__in`), which Wagtail's backends pass through untouched, so related-table filters
-(language, category, schedules, distance) need no search-index fields of their own.
+On PostgreSQL the search page's query is hand-written (search_sql.py): a stored weighted
+tsvector with a GIN index queried with websearch_to_tsquery (see
+directory/services/search_document.py for why: Wagtail's PostgreSQL filter cannot use an index).
+On SQLite, the ORM and Wagtail search (FTS5): every filter is applied first as one SQL subquery
+(`pk__in`), which Wagtail's backends pass through untouched, so related-table filters
+(language, category, schedules, distance) need no search-index fields of their own. Both return
+the same ServiceCards. The ORM filters here also build the "open now" subquery for PostgreSQL.
 """
 
 import calendar
 import datetime
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
@@ -28,11 +26,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
+from django.utils.text import Truncator
 from wagtail.search.backends import get_search_backend
 
 from directory.models import (
@@ -51,38 +49,38 @@ from directory.models import (
 )
 from directory.models.validators import RRULE_DAYS
 from directory.selectors.postcodes import Point
+from directory.selectors.search_query import (
+    EARTH_RADIUS_MILES,
+    SearchResults,
+    ServiceCard,
+    ServiceQuery,
+    Sort,
+    age_range,
+    bounding_box,
+)
+from directory.selectors.search_sql import service_search_sql
 from directory.services.search_document import SEARCH_CONFIG
 
-EARTH_RADIUS_MILES = 3958.8
+__all__ = [
+    "EARTH_RADIUS_MILES",
+    "ServiceCard",
+    "ServiceQuery",
+    "Sort",
+    "bounding_box",
+    "byday_tokens",
+    "haversine_miles",
+    "schedules_open",
+    "service_filtered",
+    "service_search",
+    "service_search_page",
+    "service_text_search",
+]
+
 DELIVERY_FIELDS = {
     "in_person": "delivers_in_person",
     "phone": "delivers_by_phone",
     "online": "delivers_online",
 }
-
-
-class Sort:
-    RELEVANCE = "relevance"
-    DISTANCE = "distance"
-    NAME = "name"
-
-
-@dataclass(frozen=True)
-class ServiceQuery:
-    """Everything a search can ask for; the search form builds one from the URL."""
-
-    text: str = ""
-    categories: Sequence[str] = ()
-    language: str = ""
-    age: int | None = None
-    area: str = ""
-    delivery: Sequence[str] = ()
-    free_only: bool = False
-    open_now: bool = False
-    near: Point | None = None
-    within_miles: float | None = None
-    sort: str = Sort.RELEVANCE
-    at: datetime.datetime | None = field(default=None, compare=False)
 
 
 def haversine_miles(*, lat_field: str, lng_field: str, origin: Point):
@@ -93,18 +91,6 @@ def haversine_miles(*, lat_field: str, lng_field: str, origin: Point):
     dlng = (Radians(F(lng_field)) - lng0) / 2
     inner = Power(Sin(dlat), 2) + math.cos(lat0) * Cos(Radians(F(lat_field))) * Power(Sin(dlng), 2)
     return 2 * EARTH_RADIUS_MILES * ASin(Sqrt(inner), output_field=FloatField())
-
-
-def bounding_box(*, origin: Point, miles: float) -> tuple[float, float, float, float]:
-    """(min_lat, max_lat, min_lng, max_lng) enclosing a circle; lets an index prefilter rows."""
-    dlat = math.degrees(miles / EARTH_RADIUS_MILES)
-    dlng = dlat / max(math.cos(math.radians(origin.latitude)), 0.01)
-    return (
-        origin.latitude - dlat,
-        origin.latitude + dlat,
-        origin.longitude - dlng,
-        origin.longitude + dlng,
-    )
 
 
 def byday_tokens(*, day: datetime.date) -> tuple[str, str, str]:
@@ -234,69 +220,34 @@ def _for_cards(services: QuerySet[Service]) -> QuerySet[Service]:
     """Only what a result card shows: organisation, languages, first phone, demo-data flag."""
     demo = Attribute.objects.filter(service=OuterRef("pk"), taxonomy_term__term=DEMO_DATA_TERM)
     first_phone = Phone.objects.filter(service=OuterRef("pk")).order_by("sort_order", "pk")
-    cards = (
+    return (
         services.defer("search_document")
         .select_related("organization")
         .annotate(demo=Exists(demo), first_phone=Subquery(first_phone.values("number")[:1]))
+        .prefetch_related("languages")
     )
-    if connection.vendor == "postgresql":
-        # Languages as an array subselect in the page's own query: no second query and no
-        # Language objects to build (a card shows only their names; see card_languages).
-        names = Language.objects.filter(service=OuterRef("pk")).order_by("sort_order", "pk")
-        return cards.annotate(language_names=ArraySubquery(names.values("name")))
-    return cards.prefetch_related("languages")
 
 
-class SearchResults:
-    """Ranked, filtered services, sliceable and countable for Django's Paginator.
-
-    A slice is one SQL query that filters, ranks, orders and pages over narrow rows and counts
-    every match with ``COUNT(*) OVER ()``; then only that page's rows are loaded for the cards
-    (three queries, whatever the number of matches). Hand-written because Django's Paginator
-    always counts in a query of its own.
-    """
-
-    def __init__(self, ranked: QuerySet[Service], *, with_distance: bool):
-        self.ranked = ranked
-        self.with_distance = with_distance
-        self.total: int | None = None
-        self._pages: dict[int, tuple[int | None, list[Service]]] = {}
-
-    def fetch(self, start: int, stop: int | None) -> list[Service]:
-        """The services from ``start`` to ``stop`` in order; learns the total as it goes."""
-        if start in self._pages:
-            fetched_stop, rows = self._pages[start]
-            reached_end = fetched_stop is None or len(rows) < fetched_stop - start
-            if reached_end or (stop is not None and stop <= fetched_stop):
-                return rows if stop is None else rows[: stop - start]
-        services = list(_for_cards(self.ranked).annotate(total=Window(Count("*")))[start:stop])
-        if services:
-            self.total = services[0].total
-        elif start == 0:
-            self.total = 0
-        if not self.with_distance:
-            for service in services:
-                service.distance = None
-        self._pages[start] = (stop, services)
-        return services
-
-    def count(self) -> int:
-        if self.total is None:
-            self.total = self.ranked.count()
-        return self.total
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self.fetch(0, None))
-
-    def __getitem__(self, key: slice) -> list[Service]:
-        return self.fetch(key.start or 0, key.stop)
+def _card(service: Service) -> ServiceCard:
+    """The card of a Service loaded by _for_cards (SQLite; PostgreSQL reads cards in SQL)."""
+    return ServiceCard(
+        id=service.pk,
+        name=service.name,
+        url=service.get_absolute_url(),
+        organization_name=service.organization.name,
+        summary=Truncator(service.description).words(40, truncate=" …"),
+        status=service.status,
+        status_label=service.get_status_display(),
+        ages=age_range(service.minimum_age, service.maximum_age),
+        languages=tuple(language.name for language in service.languages.all()),
+        first_phone=service.first_phone,
+        demo=service.demo,
+        distance=getattr(service, "distance", None),
+    )
 
 
 class RankedResults:
-    """SQLite: exact name matches first, then Wagtail's FTS5 results; sliceable for Paginator.
+    """SQLite: exact name matches first, then Wagtail's FTS5 results, as cards; sliceable.
 
     Hand-written because Wagtail's search ranking has no "exact title wins" rule.
     """
@@ -311,22 +262,41 @@ class RankedResults:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, key: slice) -> list[Service]:
+    def __iter__(self):
+        return iter(self[0:None])
+
+    def __getitem__(self, key: slice) -> list[ServiceCard]:
         start, stop = key.start or 0, key.stop
         head_part = self.head[start:stop]
         tail_start = max(start - len(self.head), 0)
         tail_stop = None if stop is None else max(stop - len(self.head), 0)
-        if tail_stop is not None and tail_stop <= tail_start:
-            return head_part
-        return head_part + list(self.tail[tail_start:tail_stop])
+        if tail_stop is None or tail_stop > tail_start:
+            head_part = head_part + list(self.tail[tail_start:tail_stop])
+        return [_card(service) for service in head_part]
+
+
+def _orm_results(services: QuerySet[Service]) -> SearchResults:
+    # SQLite without text: one query per slice, the total as a window count over the matches.
+    def load(start: int, stop: int | None) -> tuple[list[ServiceCard], int | None]:
+        rows = list(_for_cards(services).annotate(total=Window(Count("*")))[start:stop])
+        return [_card(service) for service in rows], rows[0].total if rows else None
+
+    return SearchResults(load=load, count_all=services.count)
 
 
 def service_search(*, query: ServiceQuery):
-    """Published services for a search: a sliceable, countable sequence of Service rows.
+    """Published services for a search: a sliceable, countable sequence of ServiceCards.
 
-    Relevance puts exact name matches first; distance needs ``query.near``; rows carry
-    ``distance`` (miles, None without a postcode) and ``demo`` (on the demo-data term).
+    Relevance puts exact name matches first; distance needs ``query.near``; a card's
+    ``distance`` is in miles (None without a postcode). On PostgreSQL one hand-written query
+    per page (search_sql.py); on SQLite the ORM and Wagtail's FTS5 backend.
     """
+    if connection.vendor == "postgresql":
+        open_now = None
+        if query.open_now:
+            ids = schedules_open(at=query.at or timezone.now()).values("service_id")
+            open_now = ids.query.sql_with_params()
+        return service_search_sql(query=query, open_now=open_now)
     services = service_filtered(query=query)
     with_distance = query.near is not None
     if with_distance:
@@ -339,47 +309,36 @@ def service_search(*, query: ServiceQuery):
         services = services.order_by(F("distance").asc(nulls_last=True), "name", "pk")
     elif sort == Sort.NAME or not text:
         services = services.order_by("name", "pk")
-    if text and connection.vendor != "postgresql":
+    if text:
         return _sqlite_text_search(
             services, text=text, by_relevance=sort == Sort.RELEVANCE, near=query.near
         )
-    if text:
-        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        # The GIN index does the matching; an exact name always matches (name has weight A).
-        services = services.filter(search_document=search)
-        if sort == Sort.RELEVANCE:
-            exact = Case(When(name__iexact=text, then=Value(1)), default=Value(0))
-            services = services.annotate(
-                exact=exact, rank=SearchRank(F("search_document"), search)
-            ).order_by("-exact", "-rank", "pk")
-    return SearchResults(services, with_distance=with_distance)
+    return _orm_results(services)
 
 
 def _sqlite_text_search(
     services: QuerySet[Service], *, text: str, by_relevance: bool, near: Point | None
-):
+) -> RankedResults:
     base = _for_cards(Service.objects.filter(pk__in=services.values("pk")))
     if near is not None:
         base = _with_distance(base, origin=near)
-    else:
-        base = base.annotate(distance=Value(None, output_field=FloatField()))
     base = base.order_by(*services.query.order_by)
     if not by_relevance:
-        return service_text_search(base, text=text, by_relevance=False)
+        return RankedResults([], service_text_search(base, text=text, by_relevance=False))
     head = list(base.filter(name__iexact=text))
     rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
     return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))
 
 
 def service_search_page(*, query: ServiceQuery, number, per_page: int) -> Page:
-    """One page of results as Django's Page: a bad number gives page 1, past the end the last."""
+    """One page of result cards as Django's Page: a bad number gives page 1, past the end the
+    last. On PostgreSQL the page's one query carries the total, so there is no COUNT."""
     results = service_search(query=query)
     try:
         wanted = max(int(number), 1)
     except (TypeError, ValueError):
         wanted = 1
     if isinstance(results, SearchResults):
-        # Fetch first: the page's own query carries the total, so the Paginator needs no COUNT.
         results.fetch((wanted - 1) * per_page, wanted * per_page)
     return Paginator(results, per_page).get_page(wanted)
 

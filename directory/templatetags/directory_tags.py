@@ -3,6 +3,7 @@
 from django import template
 
 from directory.models.validators import byday_parts
+from directory.selectors import search_query
 
 register = template.Library()
 
@@ -86,20 +87,5 @@ def clock(value) -> str:
 
 @register.simple_tag
 def age_range(minimum, maximum) -> str:
-    """ "5 to 25", "up to 18", "16 and over" or "All ages"."""
-    if minimum is not None and maximum is not None:
-        return f"{minimum} to {maximum}"
-    if maximum is not None:
-        return f"Up to {maximum}"
-    if minimum is not None:
-        return f"{minimum} and over"
-    return "All ages"
-
-
-@register.simple_tag
-def card_languages(service) -> list[str]:
-    """Language names for a result card: the search's array on PostgreSQL, else prefetched."""
-    names = getattr(service, "language_names", None)
-    if names is not None:
-        return names
-    return [language.name for language in service.languages.all()]
+    """ "5 to 25", "Up to 18", "16 and over" or "All ages"."""
+    return search_query.age_range(minimum, maximum)

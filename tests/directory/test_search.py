@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from directory.models import ReviewStatus, ServiceStatus
 from directory.selectors import Point, ServiceQuery, Sort, service_search, service_search_page
 from directory.selectors.search import bounding_box
-from directory.templatetags.directory_tags import card_languages
 from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +256,7 @@ def test_results_paginate_with_exact_match_head():
 def _page_query_count(query: ServiceQuery, *, number: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         page = service_search_page(query=query, number=number, per_page=5)
-        [(s.organization.name, card_languages(s), s.first_phone) for s in page]
+        [(s.organization_name, s.languages, s.first_phone) for s in page]
     return len(queries)
 
 
