@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.blocks import StreamValue
 from wagtail.models import Site
 
+from config.prepared import PreparedQuery
 from courses.blocks import directory_services, service_ids
 from courses.models import (
     Certificate,
@@ -51,6 +52,28 @@ def course_modules(*, course: CoursePage) -> list[ModulePage]:
     return list(ModulePage.objects.child_of(course).live().order_by("path"))
 
 
+# The module page's hot-path queries, compiled once per process (config/prepared.py).
+_LIVE_MODULE_AT = PreparedQuery(
+    lambda url_path: ModulePage.objects.live().filter(url_path=url_path).order_by("pk")[:1],
+    url_path="\x00url_path",
+)
+_COURSE_AT = PreparedQuery(lambda path: CoursePage.objects.filter(path=path)[:1], path="\x00path")
+_CHECK_ANSWERS = PreparedQuery(
+    lambda enrolment_id, module_id: CheckAnswer.objects.filter(
+        enrolment_id=enrolment_id, module_id=module_id
+    ).only("pk", "block_id", "chosen", "correct"),
+    enrolment_id=-7301,
+    module_id=-7302,
+)
+_REFLECTIONS = PreparedQuery(
+    lambda user_id, module_id: Reflection.objects.filter(user_id=user_id, module_id=module_id).only(
+        "pk", "block_id", "text"
+    ),
+    user_id=-7301,
+    module_id=-7302,
+)
+
+
 def module_route(*, path: str) -> ModulePage | None:
     """The live module at a URL path, with its course as parent, in two queries; None to defer.
 
@@ -61,10 +84,10 @@ def module_route(*, path: str) -> ModulePage | None:
     if len(roots) != 1:
         return None
     url_path = f"{roots[0].root_path}{path.lstrip('/')}"
-    module = ModulePage.objects.live().filter(url_path=url_path).first()
+    module = next(iter(_LIVE_MODULE_AT(url_path=url_path)), None)
     if module is None:
         return None
-    course = CoursePage.objects.filter(path=module.path[: -ModulePage.steplen]).first()
+    course = next(iter(_COURSE_AT(path=module.path[: -ModulePage.steplen])), None)
     if course is None:
         return None
     module._cached_parent_obj = course  # what module.get_parent() returns, read once
@@ -209,16 +232,13 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     # Plain values, not model instances: only what the blocks show (the page's hot path).
     answers: dict[str, tuple[list[int], bool]] = {}
     if enrolment and "check" in kinds:
-        rows = CheckAnswer.objects.filter(enrolment=enrolment, module=module).values_list(
-            "block_id", "chosen", "correct"
-        )
-        for block_id, chosen, correct in rows:
-            answers[block_id] = (chosen, correct)  # ordered by time: the latest wins
+        for row in _CHECK_ANSWERS(enrolment_id=enrolment.pk, module_id=module.pk):
+            answers[row.block_id] = (row.chosen, row.correct)  # ordered by time: the latest wins
     reflections = {}
     if "reflection" in kinds:
-        reflections = dict(
-            Reflection.objects.filter(user=user, module=module).values_list("block_id", "text")
-        )
+        reflections = {
+            row.block_id: row.text for row in _REFLECTIONS(user_id=user.pk, module_id=module.pk)
+        }
     scenario_ids = {
         b.value["scenario"].pk
         for b in blocks

@@ -1,0 +1,79 @@
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from config.prepared import PreparedQuery, PreparedQueryError
+
+User = get_user_model()
+
+
+@pytest.fixture
+def users(db):
+    return [
+        User.objects.create_user(f"p{n}@example.org", "pw-123456789", first_name=f"P{n}")
+        for n in range(3)
+    ]
+
+
+def test_returns_what_the_queryset_returns_for_each_set_of_values(users):
+    query = PreparedQuery(
+        lambda email, name: User.objects.filter(email=email, first_name=name).order_by("pk"),
+        email="\x00email",
+        name="\x00name",
+    )
+
+    for user in users:
+        rows = query(email=user.email, name=user.first_name)
+        assert rows == [user]
+        assert rows[0].last_login == user.last_login
+    assert query(email=users[0].email, name=users[1].first_name) == []
+    assert query(email="nobody@example.org", name="P0") == []
+
+
+def test_compiles_once_and_reuses_the_sql(users):
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk), pk=-7301)
+
+    with mock.patch.object(query, "_compile", wraps=query._compile) as compile_:
+        assert query(pk=users[0].pk) == [users[0]]
+        assert query(pk=users[1].pk) == [users[1]]
+
+    assert compile_.call_count == 1
+
+
+def test_fixed_parameters_stay_and_only_named_ones_change(users):
+    User.objects.filter(pk=users[1].pk).update(first_name="Fixed")
+    query = PreparedQuery(
+        lambda pk: User.objects.filter(Q(first_name="Fixed") | Q(pk=pk)).order_by("pk"),
+        pk=-7301,
+    )
+
+    assert query(pk=users[0].pk) == [users[0], users[1]]
+    assert query(pk=users[2].pk) == [users[1], users[2]]
+
+
+def test_only_loads_the_chosen_columns_and_defers_the_rest(users):
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk).only("pk", "email"), pk=-7301)
+
+    row = query(pk=users[2].pk)[0]
+
+    assert row.email == users[2].email
+    assert "first_name" in row.get_deferred_fields()
+
+
+def test_an_argument_the_query_does_not_use_is_refused_when_built(users):
+    # None compiles to IS NULL: there is no parameter to replace, so it must not be prepared.
+    query = PreparedQuery(
+        lambda last_login: User.objects.filter(last_login=last_login), last_login=None
+    )
+
+    with pytest.raises(PreparedQueryError, match="last_login"):
+        query(last_login=None)
+
+
+def test_wrong_argument_names_are_a_type_error(users):
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk), pk=-7301)
+
+    with pytest.raises(TypeError, match="pk"):
+        query(id=users[0].pk)
