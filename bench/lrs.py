@@ -47,7 +47,7 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PORT = int(os.environ.get("BENCH_PORT", "8250"))
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 INGEST_ONLY = os.environ.get("BENCH_INGEST_ONLY") == "1"
-DB = f"lrs_bench_{os.getpid()}"
+DB = f"lrsbench_{os.getpid()}"
 URL = f"http://127.0.0.1:{PORT}/xapi"
 VERBS = [
     "completed",
@@ -282,7 +282,7 @@ INSERT INTO tracking_statementindex (statement_id, kind, value, stored)
 SELECT s.id, k.kind, k.value, s.stored
 FROM tracking_statement s
 CROSS JOIN LATERAL (VALUES
-    (1, s.actor_ifi), (2, s.actor_ifi),
+    (1, s.actor_ifi),
     (2, 'mbox:' || (s.data #>> '{context,instructor,mbox}')),
     (3, s.activity_id), (3, s.data #>> '{context,contextActivities,parent,0,id}')) AS k(kind, value)
 WHERE s.id BETWEEN {low} AND {high}

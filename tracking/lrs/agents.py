@@ -52,8 +52,9 @@ def _context_activity_ids(context: dict) -> Iterator[str]:
             yield activity["id"]
 
 
-def statement_agents(statement: dict) -> tuple[set[str], set[str]]:
-    """(actor-or-object agents, every agent anywhere) as IFI strings (Communication 2.1.3)."""
+def statement_agents(statement: dict, *, with_authority: bool = True) -> tuple[set[str], set[str]]:
+    """(actor-or-object agents, every agent anywhere) as IFI strings (Communication 2.1.3);
+    the authority's only when `with_authority`."""
     direct = set(_actor_ifis(statement["actor"], with_members=False))
     obj = statement["object"]
     if obj.get("objectType") in ("Agent", "Group"):
@@ -65,7 +66,7 @@ def statement_agents(statement: dict) -> tuple[set[str], set[str]]:
     for key in ("instructor", "team"):
         if key in context:
             related |= set(_actor_ifis(context[key], with_members=True))
-    if "authority" in statement:
+    if with_authority and "authority" in statement:
         related |= set(_actor_ifis(statement["authority"], with_members=True))
     if obj.get("objectType") == "SubStatement":
         _sub_direct, sub_related = statement_agents(obj)

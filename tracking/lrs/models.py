@@ -76,8 +76,10 @@ class Statement(models.Model):
 
 
 class IndexKind(models.IntegerChoices):
+    # An agent has one row per statement: AGENT if it is the actor or object, else
+    # RELATED_AGENT; a client's authority has none (found through Statement.client).
     AGENT = 1, "Actor or object agent"
-    RELATED_AGENT = 2, "Any agent in the statement"
+    RELATED_AGENT = 2, "Other agent in the statement"
     RELATED_ACTIVITY = 3, "Any activity in the statement"
 
 

@@ -4,12 +4,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import QuerySet
 
+from tracking.lrs.agents import agent_ifi
 from tracking.lrs.errors import XAPINotFound, XAPIValidationError
 from tracking.lrs.models import Attachment, IndexKind, LRSClient, Statement
-from tracking.lrs.queries import StoredStatement, statements_page
+from tracking.lrs.queries import Ref, StoredStatement, statements_page
+from tracking.lrs.services import client_authority
 
 MAX_LIMIT = 500
 CURSOR_SALT = "tracking.lrs.more"
@@ -77,15 +80,34 @@ def statement_query(
     return page[:limit], len(page) > limit
 
 
-def _filters(query: StatementQuery) -> tuple[dict, list[tuple[int, str]]]:
-    """Column filters on the statement table, and (kind, value) side-table filters."""
+def _authority_client_id(ifi: str) -> int | None:
+    """The client whose authority agent has this IFI: its statements carry no index row for
+    it (services._index_refs), so a related-agents query finds them by client."""
+    key = ifi.removeprefix(f"account:{settings.SITE_URL} ")
+    if key == ifi:
+        return None
+    client = LRSClient.objects.filter(key=key).first()
+    if client is None or agent_ifi(client_authority(client)) != ifi:
+        return None
+    return client.pk
+
+
+def _filters(query: StatementQuery) -> tuple[dict, list[Ref]]:
+    """Column filters on the statement table, and side-table filters (Communication 2.1.3)."""
     filters: dict = {"voided": False}
     refs = []
-    if query.agent_ifi:
-        kind = IndexKind.RELATED_AGENT if query.related_agents else IndexKind.AGENT
-        refs.append((int(kind), query.agent_ifi))
+    if query.agent_ifi and query.related_agents:
+        refs.append(
+            Ref(
+                kinds=(int(IndexKind.AGENT), int(IndexKind.RELATED_AGENT)),
+                value=query.agent_ifi,
+                client_id=_authority_client_id(query.agent_ifi),
+            )
+        )
+    elif query.agent_ifi:
+        refs.append(Ref(kinds=(int(IndexKind.AGENT),), value=query.agent_ifi))
     if query.activity and query.related_activities:
-        refs.append((int(IndexKind.RELATED_ACTIVITY), query.activity))
+        refs.append(Ref(kinds=(int(IndexKind.RELATED_ACTIVITY),), value=query.activity))
     elif query.activity:
         filters["activity_id"] = query.activity
     if query.verb:

@@ -127,11 +127,17 @@ def _prepare(
     return prepared
 
 
-def _index_refs(statement: dict) -> list[tuple[int, str]]:
-    """The (kind, value) rows for the agent and related_* filters (Communication 2.1.3)."""
-    direct, related = statement_agents(statement)
+def _index_refs(statement: dict, *, by_client: bool) -> list[tuple[int, str]]:
+    """The (kind, value) rows for the agent and related_* filters (Communication 2.1.3).
+
+    One row per agent: an actor or object agent is an AGENT row only (related_agents queries
+    read AGENT rows too), and a client's authority, the same on all its statements, gets
+    none (related_agents queries find it through the statement's client). Six rows instead
+    of eight for a typical statement, a quarter less index maintenance on ingest.
+    """
+    direct, related = statement_agents(statement, with_authority=not by_client)
     refs = [(AGENT, value) for value in direct]
-    refs += [(RELATED_AGENT, value) for value in related]
+    refs += [(RELATED_AGENT, value) for value in related - direct]
     refs += [(RELATED_ACTIVITY, value) for value in statement_activities(statement)]
     return refs
 
@@ -232,6 +238,8 @@ def statements_save(
         raise XAPIValidationError(
             "statements: must be a statement or a non-empty array", prop="statements"
         )
+    # A client's own authority gets no index row (see _index_refs); any other authority does.
+    by_client = authority is None and client is not None
     if authority is None:
         authority = client_authority(client) if client else platform_authority()
     now = datetime.now(UTC)
@@ -252,14 +260,18 @@ def statements_save(
     ids = [s["id"] for s in prepared]
     try:
         with transaction.atomic():
-            stored = _store(prepared, now=now, client=client, attachments=attachments)
+            stored = _store(
+                prepared, now=now, client=client, by_client=by_client, attachments=attachments
+            )
     except IntegrityError:
         # Another request stored one of these ids between our check and insert.
         raise XAPIConflict("statement id already used by a different statement") from None
     return StoreResult(ids=ids, stored=stored)
 
 
-def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) -> int:
+def _store(
+    prepared: list[dict], *, now: datetime, client, by_client: bool, attachments: dict
+) -> int:
     by_id = {uuid.UUID(s["id"]): s for s in prepared}
     existing, already_voided = statements_existing(ids=list(by_id))
     for statement_id, data in existing.items():
@@ -309,7 +321,7 @@ def _store(prepared: list[dict], *, now: datetime, client, attachments: dict) ->
                 ref_statement_id=obj["id"] if obj.get("objectType") == "StatementRef" else None,
                 is_voiding=is_voiding,
                 client_id=client.pk if client else None,
-                refs=_index_refs(statement),
+                refs=_index_refs(statement, by_client=by_client),
             )
         )
     statements_insert(records)
