@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from wagtail.blocks import StreamValue
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from config.prepared import PreparedQuery
 from courses.blocks import directory_services, service_ids
@@ -54,7 +54,14 @@ def course_modules(*, course: CoursePage) -> list[ModulePage]:
 
 # The module page's hot-path queries, compiled once per process (config/prepared.py).
 _LIVE_MODULE_AT = PreparedQuery(
-    lambda url_path: ModulePage.objects.live().filter(url_path=url_path).order_by("pk")[:1],
+    lambda url_path: (
+        ModulePage.objects.live()
+        .filter(url_path=url_path)
+        # Whether the site has any page privacy at all: almost never, so the page's own view
+        # restriction query (ModulePage.get_view_restrictions) is usually skipped.
+        .annotate(any_view_restriction=Exists(PageViewRestriction.objects.all()))
+        .order_by("pk")[:1]
+    ),
     url_path="\x00url_path",
 )
 _COURSE_AT = PreparedQuery(lambda path: CoursePage.objects.filter(path=path)[:1], path="\x00path")
@@ -91,6 +98,7 @@ def module_route(*, path: str) -> ModulePage | None:
     if course is None:
         return None
     module._cached_parent_obj = course  # what module.get_parent() returns, read once
+    module.view_restrictions_known_none = not module.any_view_restriction
     return module
 
 

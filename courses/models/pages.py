@@ -198,8 +198,11 @@ class ModulePage(Page):
         """Wagtail's rule (this page and its ancestors, aliases read as their source) in one query.
 
         Wagtail reads the ancestors first, then their restrictions; the ancestors' paths are
-        prefixes of this page's path, so one query with a join does both.
+        prefixes of this page's path, so one query with a join does both. None at all when the
+        module's routing query found that the site has no view restrictions (``module_route``).
         """
+        if getattr(self, "view_restrictions_known_none", False):
+            return PageViewRestriction.objects.none()
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
         return PageViewRestriction.objects.filter(

@@ -34,7 +34,10 @@ def test_settled_module_revisit_reads_no_site_ancestors_session_groups_or_permis
     sql = settled_queries(client, f"{module(course).url}?section=3")
     tables = ("wagtailcore_site", "django_session", "auth_group", "auth_permission")
     assert [q for q in sql if any(f'"{table}"' in q for table in tables)] == []
-    assert len(sql) <= 7
+    assert len(sql) <= 6
+    # No privacy anywhere on the site: the route query says so, and no restriction is read.
+    restriction_reads = [q for q in sql if 'FROM "wagtailcore_pageviewrestriction"' in q]
+    assert [q for q in restriction_reads if not q.startswith('SELECT "wagtailcore_page"')] == []
 
 
 def test_module_page_routes_to_the_right_module_with_its_course(client, learner, course):
@@ -64,6 +67,19 @@ def test_module_page_still_applies_wagtail_view_restrictions(client, learner, co
     response = client.get(module(course).url)
     assert response.status_code == 302
     assert "Module one" not in response.content.decode()
+
+
+def test_a_restriction_added_after_learners_visited_applies_at_once(client, learner, course):
+    client.force_login(learner)
+    assert client.get(module(course).url).status_code == 200
+    restriction = PageViewRestriction.objects.create(
+        page=course, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.get(name=Role.PARTNERSHIP_ADMIN.value))
+
+    assert client.get(module(course).url).status_code == 302
+    restriction.delete()
+    assert client.get(module(course).url).status_code == 200
 
 
 def test_module_page_is_served_by_wagtail_routing_when_there_are_several_sites(
