@@ -9,14 +9,68 @@ are compiled once and reused.
 Written by hand: no maintained library does this. The SQL is still the ORM's own (so it is
 right for each database vendor); only the parameters change. Each named argument is found in
 the compiled parameters by a unique example value, so a shape whose parameters move with the
-value (``None`` becoming ``IS NULL``, an empty ``__in``) is refused when it is built, not run
-wrong. Rows come back through ``Model.objects.raw()``, which applies the fields' converters.
+value (``None`` becoming ``IS NULL``, a boolean becoming the bare column, an empty ``__in``) is
+refused when it is built, not run wrong. Rows become model instances as ``Model.objects.raw()``
+makes them (``Model.from_db`` after the fields' database converters), with the column-to-field
+plan worked out once, at the first run, instead of on every call.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """How a row of the compiled query becomes an instance, worked out from its columns once."""
+
+    model: type[models.Model]
+    names: list[str]  # attnames given to from_db
+    positions: list[int]  # where each name's value is in the row
+    annotations: list[tuple[str, int]]  # extra columns, set as attributes
+    converters: list[tuple[int, list, Any]]  # (position, converter functions, column)
+
+    @classmethod
+    def for_columns(cls, model: type[models.Model], columns: list[str], using: str) -> "_RowPlan":
+        connection = connections[using]
+        to_name = connection.introspection.identifier_converter
+        by_column = {to_name(f.column): f for f in model._meta.concrete_fields}
+        fields = [f for f in model._meta.concrete_fields if to_name(f.column) in columns]
+        if model._meta.pk not in fields:
+            raise PreparedQueryError("A prepared query must select the primary key.")
+        cols = [
+            by_column[c].get_col(by_column[c].model._meta.db_table) if c in by_column else None
+            for c in columns
+        ]
+        compiler = connection.ops.compiler("SQLCompiler")(None, connection, using)
+        converters = [
+            (position, functions, column)
+            for position, (functions, column) in compiler.get_converters(cols).items()
+        ]
+        return cls(
+            model=model,
+            names=[f.attname for f in fields],
+            positions=[columns.index(to_name(f.column)) for f in fields],
+            annotations=[(c, n) for n, c in enumerate(columns) if c not in by_column],
+            converters=converters,
+        )
+
+    def instance(self, row: tuple, using: str) -> models.Model:
+        """The model instance for one row, as ``raw()`` would build it."""
+        if self.converters:
+            connection = connections[using]
+            row = list(row)
+            for position, functions, column in self.converters:
+                value = row[position]
+                for convert in functions:
+                    value = convert(value, column, connection)
+                row[position] = value
+        instance = self.model.from_db(using, self.names, [row[n] for n in self.positions])
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
 
 
 class PreparedQueryError(Exception):
@@ -34,9 +88,10 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., models.QuerySet], **examples: Any) -> None:
         self.build = build
         self.examples = examples
-        self._compiled: dict[str, tuple[models.Manager, str, list]] = {}
+        self._compiled: dict[str, tuple[type[models.Model], str, list]] = {}
+        self._plans: dict[str, _RowPlan] = {}
 
-    def _compile(self, using: str) -> tuple[models.Manager, str, list]:
+    def _compile(self, using: str) -> tuple[type[models.Model], str, list]:
         queryset = self.build(**self.examples).using(using)
         sql, params = queryset.query.get_compiler(using).as_sql()
         slots: list = []
@@ -51,7 +106,7 @@ class PreparedQuery:
         if any(count == 0 for count in found.values()):
             missing = ", ".join(k for k, count in found.items() if count == 0)
             raise PreparedQueryError(f"The compiled query does not use the argument(s) {missing}.")
-        return queryset.model._default_manager.db_manager(using), sql, slots
+        return queryset.model, sql, slots
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list:
         """Run the query with ``values`` for its named arguments; a list of instances."""
@@ -60,9 +115,16 @@ class PreparedQuery:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        manager, sql, slots = compiled
+        model, sql, slots = compiled
         params = [values[v] if kind == "arg" else v for kind, v in slots]
-        return list(manager.raw(sql, params))
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            plan = self._plans.get(using)
+            if plan is None:
+                columns = [column[0] for column in cursor.description]
+                plan = self._plans[using] = _RowPlan.for_columns(model, columns, using)
+            rows = cursor.fetchall()
+        return [plan.instance(row, using) for row in rows]
 
 
 def _same(example: Any, value: Any) -> bool:
