@@ -413,6 +413,24 @@ QUERIES = {
         "ORDER BY i.stored DESC, i.statement_id DESC LIMIT 26",
         lambda r: (f"https://lscp.example.org/courses/{r % 40}",),
     ),
+    # A trainer is only ever an instructor (a RELATED_AGENT row); the reference reads both
+    # kinds as the selector does, each with its own ordered, limited scan.
+    "related_agents": (
+        lambda r: {
+            "agent": json.dumps({"mbox": f"mailto:trainer{r % 50}@example.org"}),
+            "related_agents": "true",
+        },
+        "SELECT data FROM ((SELECT s.data, i.stored, i.statement_id "
+        "FROM tracking_statementindex i JOIN tracking_statement s ON s.id = i.statement_id "
+        "WHERE i.kind = 1 AND i.value = %s AND NOT s.voided "
+        "ORDER BY i.stored DESC, i.statement_id DESC LIMIT 26) UNION ALL "
+        "(SELECT s.data, i.stored, i.statement_id "
+        "FROM tracking_statementindex i JOIN tracking_statement s ON s.id = i.statement_id "
+        "WHERE i.kind = 2 AND i.value = %s AND NOT s.voided "
+        "ORDER BY i.stored DESC, i.statement_id DESC LIMIT 26)) u "
+        "ORDER BY stored DESC, statement_id DESC LIMIT 26",
+        lambda r: (f"mbox:mailto:trainer{r % 50}@example.org",) * 2,
+    ),
     "verb+since": (
         lambda r: {
             "verb": f"http://adlnet.gov/expapi/verbs/{VERBS[r % 8]}",
@@ -529,7 +547,7 @@ def main() -> None:
         )
         if not INGEST_ONLY:
             print(f"== bulk-loading {ROWS:,} statements with INSERT ... SELECT", flush=True)
-            conn.execute("TRUNCATE tracking_statement, tracking_statementindex")
+            conn.execute("TRUNCATE tracking_statement, tracking_statementindex CASCADE")
             conn.commit()
             start = time.perf_counter()
             bulk_load(conn, ROWS)
