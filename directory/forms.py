@@ -7,9 +7,7 @@ from directory.selectors import (
     PostcodeError,
     ServiceQuery,
     Sort,
-    area_choices,
-    category_choices,
-    language_choices,
+    filter_options,
     postcode_point,
 )
 
@@ -49,14 +47,15 @@ class DirectorySearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_groups = category_choices()
+        options = filter_options()
+        self.category_groups = options.categories
         self.fields["category"].choices = [
             (term.term, term.name)
             for parent, children in self.category_groups
             for term in [parent, *children]
         ]
-        self.fields["language"].choices = [("", "Any language"), *language_choices()]
-        self.fields["area"].choices = [("", "Any area"), *((a, a) for a in area_choices())]
+        self.fields["language"].choices = [("", "Any language"), *options.languages]
+        self.fields["area"].choices = [("", "Any area"), *((a, a) for a in options.areas)]
         self.point = None
 
     def clean(self):

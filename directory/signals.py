@@ -5,9 +5,11 @@ Registered in DirectoryConfig.ready(). Each handler only calls the one idempoten
 factories, shell) stays searchable without remembering to reindex.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from directory.models import Attribute, Language, Organization, Service, ServiceArea, TaxonomyTerm
+from directory.selectors.filter_panel import filter_options_changed
 from directory.services.search_document import search_document_refresh
 
 
@@ -32,6 +34,11 @@ def _term_saved(sender, instance, raw=False, **kwargs):
         search_document_refresh(service_ids=ids)
 
 
+def _filter_options_stale(sender, instance, raw=False, **kwargs):
+    # After commit, so no process rebuilds its lists from the data before this write.
+    transaction.on_commit(filter_options_changed)
+
+
 def connect() -> None:
     post_save.connect(_service_saved, sender=Service, dispatch_uid="directory.search.service")
     for model in (Attribute, Language, ServiceArea):
@@ -41,3 +48,10 @@ def connect() -> None:
         )
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid="directory.search.org")
     post_save.connect(_term_saved, sender=TaxonomyTerm, dispatch_uid="directory.search.term")
+    for model in (Service, Language, ServiceArea, TaxonomyTerm):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _filter_options_stale,
+                sender=model,
+                dispatch_uid=f"directory.filter_options.{signal is post_save}.{model.__name__}",
+            )

@@ -5,6 +5,7 @@ from directory.models.organizations import Organization
 from directory.models.reviews import ProblemReport, ProblemReportStatus
 from directory.models.services import (
     DEMO_DATA_TERM,
+    SEARCH_CONFIG,
     Attribute,
     Contact,
     CostOption,
@@ -22,6 +23,7 @@ from directory.models.taxonomy import Taxonomy, TaxonomyTerm
 
 __all__ = [
     "DEMO_DATA_TERM",
+    "SEARCH_CONFIG",
     "Attribute",
     "Contact",
     "CostOption",

@@ -34,6 +34,8 @@ from directory.models.validators import (
 )
 
 DEMO_DATA_TERM = "demo-data"
+# The text search configuration of the stored search document and of every query against it.
+SEARCH_CONFIG = "english"
 STALE_AFTER = datetime.timedelta(days=365)
 
 

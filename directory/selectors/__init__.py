@@ -6,22 +6,23 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import (
     Attribute,
-    Language,
     ProblemReport,
     ProblemReportStatus,
     ReviewStatus,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    TaxonomyTerm,
 )
 from directory.models.services import STALE_AFTER
+from directory.selectors.filter_panel import (
+    FilterOptions,
+    filter_options,
+    filter_options_changed,
+)
 from directory.selectors.postcodes import Point, PostcodeError, postcode_point
 from directory.selectors.search import (
     ServiceQuery,
@@ -37,9 +38,9 @@ __all__ = [
     "ServiceLinkWarning",
     "ServiceQuery",
     "Sort",
-    "category_choices",
-    "language_choices",
-    "area_choices",
+    "FilterOptions",
+    "filter_options",
+    "filter_options_changed",
     "postcode_point",
     "problem_reports_open",
     "service_filtered",
@@ -157,54 +158,6 @@ def service_link_warnings(*, ids: Iterable[uuid.UUID | str]) -> list[ServiceLink
         elif service.is_stale:
             warnings.append(ServiceLinkWarning(service_id=pk, name=service.name, reason="stale"))
     return warnings
-
-
-CHOICES_TTL = 60  # seconds: filter lists may lag an edit by a minute; each is a DISTINCT scan
-
-
-def category_choices() -> list[tuple[TaxonomyTerm, list[TaxonomyTerm]]]:
-    """Top-level categories with their sub-categories, for the filter panel (demo-data left out)."""
-    terms = cache.get_or_set(
-        "directory:category-terms",
-        lambda: list(TaxonomyTerm.objects.exclude(term="demo-data").order_by("name")),
-        CHOICES_TTL,
-    )
-    children: dict = {}
-    for term in terms:
-        if term.parent_id:
-            children.setdefault(term.parent_id, []).append(term)
-    return [(term, children.get(term.pk, [])) for term in terms if term.parent_id is None]
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """(ISO 639-3 code, name) of languages spoken by published services, by name (cached 60s)."""
-    return cache.get_or_set("directory:language-choices", _language_choices, CHOICES_TTL)
-
-
-def _language_choices() -> list[tuple[str, str]]:
-    rows = (
-        Language.objects.filter(service__review_status=ReviewStatus.PUBLISHED)
-        .values_list("code", "name")
-        .distinct()
-    )
-    by_code: dict[str, str] = {}
-    for code, name in rows:
-        by_code.setdefault(code, name or code)
-    return sorted(by_code.items(), key=lambda item: item[1])
-
-
-def area_choices() -> list[str]:
-    """Names of the areas published services cover, alphabetical (cached 60s)."""
-    return cache.get_or_set("directory:area-choices", _area_choices, CHOICES_TTL)
-
-
-def _area_choices() -> list[str]:
-    names = (
-        ServiceArea.objects.filter(service__review_status=ReviewStatus.PUBLISHED)
-        .values_list("name", flat=True)
-        .distinct()
-    )
-    return sorted(set(names), key=str.lower)
 
 
 REVIEW_NOTICE = datetime.timedelta(days=30)

@@ -35,6 +35,7 @@ from wagtail.search.backends import get_search_backend
 
 from directory.models import (
     DEMO_DATA_TERM,
+    SEARCH_CONFIG,
     Attribute,
     Language,
     Phone,
@@ -59,7 +60,6 @@ from directory.selectors.search_query import (
     bounding_box,
 )
 from directory.selectors.search_sql import service_search_sql
-from directory.services.search_document import SEARCH_CONFIG
 
 __all__ = [
     "EARTH_RADIUS_MILES",
@@ -318,13 +318,17 @@ def service_search(*, query: ServiceQuery):
 
 def _sqlite_text_search(
     services: QuerySet[Service], *, text: str, by_relevance: bool, near: Point | None
-) -> RankedResults:
+) -> RankedResults | SearchResults:
+    if not by_relevance:
+        # Wagtail's backend cannot order by name or distance (not index fields): match there,
+        # then order in SQL.
+        unordered = Service.objects.filter(pk__in=services.values("pk")).order_by()
+        matched = service_text_search(unordered, text=text, by_relevance=False)
+        return _orm_results(services.filter(pk__in=[service.pk for service in matched]))
     base = _for_cards(Service.objects.filter(pk__in=services.values("pk")))
     if near is not None:
         base = _with_distance(base, origin=near)
     base = base.order_by(*services.query.order_by)
-    if not by_relevance:
-        return RankedResults([], service_text_search(base, text=text, by_relevance=False))
     head = list(base.filter(name__iexact=text))
     rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
     return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))

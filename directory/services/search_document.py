@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-SEARCH_CONFIG = "english"
+from directory.models import SEARCH_CONFIG
 
 # SEARCH_CONFIG is a constant and ids are bound parameters, so no injection (S608).
 _REFRESH_SQL = f"""

@@ -289,3 +289,78 @@ def test_search_page_numbers_past_the_end_give_the_last_page_and_bad_ones_the_fi
         ).paginator.count
         == 0
     )
+
+
+WEDNESDAY_10AM = datetime.datetime(2026, 11, 25, 10, tzinfo=LONDON)
+PARITY_CASES = {
+    "all": (ServiceQuery(), ["Advocacy", "Closed advocacy", "Family advocacy", "Youth support"]),
+    "text-by-name": (
+        ServiceQuery(text="advocacy", sort=Sort.NAME),
+        ["Advocacy", "Closed advocacy", "Family advocacy"],
+    ),
+    "category-language-age": (
+        ServiceQuery(categories=["missing"], language="ROM", age=12),
+        ["Advocacy", "Family advocacy"],
+    ),
+    "area-delivery-free": (
+        ServiceQuery(area="OLDHAM", delivery=["phone", "online"], free_only=True),
+        ["Advocacy", "Closed advocacy"],
+    ),
+    "within-miles": (ServiceQuery(near=OLDHAM, within_miles=10), ["Advocacy", "Family advocacy"]),
+    "text-by-distance": (
+        ServiceQuery(text="children", near=OLDHAM, sort=Sort.DISTANCE),
+        ["Advocacy", "Family advocacy", "Youth support", "Closed advocacy"],
+    ),
+    "open-now": (ServiceQuery(open_now=True, at=WEDNESDAY_10AM), ["Advocacy"]),
+}
+
+
+@pytest.mark.parametrize("case", PARITY_CASES)
+def test_every_filter_and_order_gives_the_same_cards_on_either_database(case):
+    # PostgreSQL runs hand-written SQL (search_sql.py), SQLite the ORM: same services, same order.
+    query, expected = PARITY_CASES[case]
+    parent = TaxonomyTermFactory(term="missing")
+    child = TaxonomyTermFactory(term="return-home", parent=parent, taxonomy=parent.taxonomy)
+    manchester = LocationFactory(latitude=MANCHESTER.latitude, longitude=MANCHESTER.longitude)
+    london = LocationFactory(latitude=LONDON_SW1.latitude, longitude=LONDON_SW1.longitude)
+    ServiceFactory(
+        name="Advocacy",
+        categories=[child],
+        languages=["rom"],
+        minimum_age=10,
+        areas=["Oldham"],
+        delivers_by_phone=True,
+        location=LocationFactory(),
+        schedules=[WEEKDAYS_9_TO_5],
+    )
+    ServiceFactory(
+        name="Family advocacy",
+        categories=[parent],
+        languages=["rom"],
+        areas=["Oldham"],
+        delivers_online=True,
+        free=False,
+        location=manchester,
+    )
+    ServiceFactory(
+        name="Youth support", languages=["pol"], maximum_age=11, areas=["Bury"], location=london
+    )
+    ServiceFactory(
+        name="Closed advocacy",
+        status=ServiceStatus.TEMPORARILY_CLOSED,
+        schedules=[WEEKDAYS_9_TO_5],
+        delivers_by_phone=True,
+        areas=["oldham"],
+    )
+    ServiceFactory(name="Draft advocacy", review_status=ReviewStatus.DRAFT)
+    cards = list(service_search(query=query))
+    assert [card.name for card in cards] == expected
+    assert len(service_search(query=query)) == len(expected)
+
+
+def test_relevance_puts_the_exact_name_first_and_finds_only_matches():
+    ServiceFactory(name="Family advocacy", description="Advocacy for families.")
+    ServiceFactory(name="Advocacy")
+    ServiceFactory(name="Youth club")
+    cards = list(service_search(query=ServiceQuery(text="advocacy")))
+    assert [card.name for card in cards] == ["Advocacy", "Family advocacy"]

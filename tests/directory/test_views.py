@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from directory.models import ProblemReport, ReviewStatus
+from directory.models import Phone, ProblemReport, ReviewStatus
 from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +193,40 @@ def test_result_card_shows_languages_in_order_and_only_the_first_phone(client):
     assert "Romany, Polish" in html
     assert "0161 496 0001" in html and "0161 496 0002" not in html
     assert html.count("Languages</dt>") == 1 and html.count("Phone</dt>") == 1
+
+
+def test_a_result_card_shows_what_a_practitioner_needs_to_choose(client):
+    demo = TaxonomyTermFactory(term="demo-data", name="Demo data")
+    service = ServiceFactory(
+        name="Romani advocacy",
+        organization__name="Oldham Roma Project",
+        description=" ".join(f"word{n}" for n in range(50)),
+        status="temporarily closed",
+        minimum_age=5,
+        maximum_age=18,
+        languages=["rom", "ces"],
+        categories=[demo],
+        location=LocationFactory(),
+    )
+    Phone.objects.create(service=service, number="0161 496 0999", sort_order=1)
+    Phone.objects.create(service=service, number="0161 496 0000", sort_order=0)
+    html = client.get("/directory/", {"q": "advocacy", "postcode": "OL1 1AA"}).content.decode()
+    assert f'href="/directory/services/{service.pk}/">Romani advocacy</a>' in html
+    assert "Oldham Roma Project · " in html and "0.0 miles away" in html
+    assert ">Temporarily closed</strong>" in html
+    assert "word39 …</p>" in html and "word40" not in html
+    assert ">5 to 18</dd>" in html
+    # Languages keep their editor's order; these factory rows have none, so either order.
+    assert ">Romany, Czech</dd>" in html or ">Czech, Romany</dd>" in html
+    assert ">0161 496 0000</dd>" in html and "0161 496 0999" not in html
+    assert ">Demo data</strong>" in html
+
+
+def test_a_card_for_a_service_with_only_a_confidential_address_shows_no_distance(client):
+    refuge = LocationFactory(name="Refuge", address_1="1 Secret Street", confidential=True)
+    ServiceFactory(name="Refuge service", location=refuge)
+    html = client.get("/directory/", {"postcode": "OL1 1AA"}).content.decode()
+    assert "Refuge service" in html
+    assert "miles away" not in html and "Secret Street" not in html
+    near = client.get("/directory/", {"postcode": "OL1 1AA", "miles": "5"}).content.decode()
+    assert "0 services found" in near and "Refuge service" not in near
