@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 
 from directory.models import (
     DEMO_DATA_TERM,
+    SEARCH_CONFIG,
     Attribute,
     Language,
     Location,
@@ -41,7 +42,6 @@ from directory.selectors.search_query import (
     age_range,
     bounding_box,
 )
-from directory.services.search_document import SEARCH_CONFIG
 
 SERVICES = Service._meta.db_table
 ORGANIZATIONS = Organization._meta.db_table
