@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import ModelIterable, ValuesListIterable
 
 
 @dataclass(frozen=True)
@@ -59,14 +60,7 @@ class _RowPlan:
 
     def instance(self, row: tuple, using: str) -> models.Model:
         """The model instance for one row, as ``raw()`` would build it."""
-        if self.converters:
-            connection = connections[using]
-            row = list(row)
-            for position, functions, column in self.converters:
-                value = row[position]
-                for convert in functions:
-                    value = convert(value, column, connection)
-                row[position] = value
+        row = _converted(row, self.converters, using)
         instance = self.model.from_db(using, self.names, [row[n] for n in self.positions])
         for name, position in self.annotations:
             setattr(instance, name, row[position])
@@ -77,23 +71,48 @@ class PreparedQueryError(Exception):
     """The queryset's parameters could not be matched to the named arguments."""
 
 
+def _converted(row: tuple, converters: list, using: str) -> list | tuple:
+    """The row with each column's database converters applied, as the ORM applies them."""
+    if not converters:
+        return row
+    connection = connections[using]
+    row = list(row)
+    for position, functions, column in converters:
+        value = row[position]
+        for convert in functions:
+            value = convert(value, column, connection)
+        row[position] = value
+    return row
+
+
 class PreparedQuery:
     """A queryset shape, built by ``build(**examples)``, compiled once per database alias.
 
     ``examples`` gives each argument a value that appears nowhere else in the query's
     parameters (e.g. ``url_path="\\x00url_path"``, ``user_id=-7301``). Calling the prepared
-    query with real values returns a list of model instances, as the queryset would.
+    query with real values returns a list of model instances, as the queryset would, or of
+    tuples for a ``values_list()`` queryset.
     """
 
     def __init__(self, build: Callable[..., models.QuerySet], **examples: Any) -> None:
         self.build = build
         self.examples = examples
-        self._compiled: dict[str, tuple[type[models.Model], str, list]] = {}
+        self._compiled: dict[str, tuple[type[models.Model], str, list, list | None]] = {}
         self._plans: dict[str, _RowPlan] = {}
 
-    def _compile(self, using: str) -> tuple[type[models.Model], str, list]:
+    def _compile(self, using: str) -> tuple[type[models.Model], str, list, list | None]:
         queryset = self.build(**self.examples).using(using)
-        sql, params = queryset.query.get_compiler(using).as_sql()
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        tuple_converters = None  # None: rows become model instances
+        if queryset._iterable_class is ValuesListIterable:
+            cols = [select[0] for select in compiler.select[: compiler.col_count]]
+            tuple_converters = [
+                (position, functions, column)
+                for position, (functions, column) in compiler.get_converters(cols).items()
+            ]
+        elif queryset._iterable_class is not ModelIterable:
+            raise PreparedQueryError("Only model querysets and values_list() can be prepared.")
         slots: list = []
         found = dict.fromkeys(self.examples, 0)
         for value in params:
@@ -106,7 +125,7 @@ class PreparedQuery:
         if any(count == 0 for count in found.values()):
             missing = ", ".join(k for k, count in found.items() if count == 0)
             raise PreparedQueryError(f"The compiled query does not use the argument(s) {missing}.")
-        return queryset.model, sql, slots
+        return queryset.model, sql, slots, tuple_converters
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list:
         """Run the query with ``values`` for its named arguments; a list of instances."""
@@ -115,10 +134,14 @@ class PreparedQuery:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        model, sql, slots = compiled
+        model, sql, slots, tuple_converters = compiled
         params = [values[v] if kind == "arg" else v for kind, v in slots]
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
+            if tuple_converters is not None:
+                return [
+                    tuple(_converted(row, tuple_converters, using)) for row in cursor.fetchall()
+                ]
             plan = self._plans.get(using)
             if plan is None:
                 columns = [column[0] for column in cursor.description]

@@ -68,14 +68,14 @@ _COURSE_AT = PreparedQuery(lambda path: CoursePage.objects.filter(path=path)[:1]
 _CHECK_ANSWERS = PreparedQuery(
     lambda enrolment_id, module_id: CheckAnswer.objects.filter(
         enrolment_id=enrolment_id, module_id=module_id
-    ).only("pk", "block_id", "chosen", "correct"),
+    ).values_list("block_id", "chosen", "correct"),
     enrolment_id=-7301,
     module_id=-7302,
 )
 _REFLECTIONS = PreparedQuery(
-    lambda user_id, module_id: Reflection.objects.filter(user_id=user_id, module_id=module_id).only(
-        "pk", "block_id", "text"
-    ),
+    lambda user_id, module_id: Reflection.objects.filter(
+        user_id=user_id, module_id=module_id
+    ).values_list("block_id", "text"),
     user_id=-7301,
     module_id=-7302,
 )
@@ -240,13 +240,13 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     # Plain values, not model instances: only what the blocks show (the page's hot path).
     answers: dict[str, tuple[list[int], bool]] = {}
     if enrolment and "check" in kinds:
-        for row in _CHECK_ANSWERS(enrolment_id=enrolment.pk, module_id=module.pk):
-            answers[row.block_id] = (row.chosen, row.correct)  # ordered by time: the latest wins
+        for block_id, chosen, correct in _CHECK_ANSWERS(
+            enrolment_id=enrolment.pk, module_id=module.pk
+        ):
+            answers[block_id] = (chosen, correct)  # ordered by time: the latest wins
     reflections = {}
     if "reflection" in kinds:
-        reflections = {
-            row.block_id: row.text for row in _REFLECTIONS(user_id=user.pk, module_id=module.pk)
-        }
+        reflections = dict(_REFLECTIONS(user_id=user.pk, module_id=module.pk))
     scenario_ids = {
         b.value["scenario"].pk
         for b in blocks

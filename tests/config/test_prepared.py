@@ -77,3 +77,19 @@ def test_wrong_argument_names_are_a_type_error(users):
 
     with pytest.raises(TypeError, match="pk"):
         query(id=users[0].pk)
+
+
+def test_values_list_rows_are_tuples_with_the_fields_converters_applied(users):
+    query = PreparedQuery(
+        lambda pk: User.objects.filter(pk=pk).values_list("email", "date_joined"), pk=-7301
+    )
+
+    assert query(pk=users[1].pk) == [(users[1].email, users[1].date_joined)]
+    assert query(pk=-1) == []
+
+
+def test_values_dicts_are_refused(users):
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk).values("email"), pk=-7301)
+
+    with pytest.raises(PreparedQueryError, match="values_list"):
+        query(pk=users[0].pk)
