@@ -171,3 +171,14 @@ def test_migration_drops_repeated_and_authority_rows_and_its_reverse_restores_th
     }
     migration.forward(apps, _Executor())
     assert set(rows.values_list("kind", "value")) == before
+
+
+def test_values_with_tabs_newlines_and_backslashes_are_stored_and_found_as_sent(xapi):
+    odd = {"account": {"homePage": "https://lscp.example.org", "name": "a\tb\\n\nc\r\\"}}
+    extension = {"https://lscp.example.org/x": "tab\there \\ back\\slash\nnew line"}
+    body = statement(actor=odd, result={"extensions": extension})
+    (sid,) = xapi.post("statements", body=body).json()
+    found = xapi.get("statements", params={"agent": odd}).json()["statements"]
+    assert [s["id"] for s in found] == [sid]
+    assert found[0]["actor"]["account"] == odd["account"]
+    assert found[0]["result"]["extensions"] == extension
