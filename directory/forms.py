@@ -58,6 +58,22 @@ class DirectorySearchForm(forms.Form):
         self.fields["area"].choices = [("", "Any area"), *((a, a) for a in options.areas)]
         self.point = None
 
+    def category_panel(self) -> list[tuple[str, bool, list[tuple[str, str, bool]]]]:
+        """Per top-level category: its name, whether to show it open (a term in it is ticked)
+        and its checkbox items (term, label, ticked), "Any <category>" last."""
+        ticked = set(self["category"].value() or ())
+        panel = []
+        for parent, children in self.category_groups:
+            items = [(child.term, child.name, child.term in ticked) for child in children]
+            items.append((parent.term, f"Any {parent.name.lower()}", parent.term in ticked))
+            panel.append((parent.name, any(checked for _t, _l, checked in items), items))
+        return panel
+
+    def delivery_items(self) -> list[tuple[str, str, bool]]:
+        """(value, label, ticked) for each way of delivering a service."""
+        ticked = set(self["delivery"].value() or ())
+        return [(value, label, value in ticked) for value, label in DELIVERY_CHOICES]
+
     def clean(self):
         cleaned = super().clean()
         postcode = (cleaned.get("postcode") or "").strip()

@@ -1,6 +1,10 @@
-"""Template filters for directory pages: opening days and ages in plain English."""
+"""Template filters for directory pages: opening days and ages in plain English, and the
+search form's options and checkboxes (rendered here: one call instead of a template loop per
+option, which was a measurable part of the search page; bench/directory.py)."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.text import Truncator
 
 from directory.models.validators import byday_parts
 from directory.selectors import search_query
@@ -89,3 +93,34 @@ def clock(value) -> str:
 def age_range(minimum, maximum) -> str:
     """ "5 to 25", "Up to 18", "16 and over" or "All ages"."""
     return search_query.age_range(minimum, maximum)
+
+
+@register.simple_tag
+def select_options(field, truncate: int | None = None) -> str:
+    """The <option>s of a bound choice field, the submitted value selected; labels escaped
+    (and cut to ``truncate`` characters)."""
+    chosen = field.value()
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, " selected" if value == chosen else "", Truncator(label).chars(truncate))
+            if truncate
+            else (value, " selected" if value == chosen else "", label)
+            for value, label in field.field.choices
+        ),
+    )
+
+
+@register.simple_tag
+def checkbox_items(name: str, items) -> str:
+    """GOV.UK small-checkbox items (input and label) for (value, label, ticked) triples."""
+    return format_html_join(
+        "\n",
+        '<div class="govuk-checkboxes__item">'
+        '<input class="govuk-checkboxes__input" id="id_{0}_{1}" name="{0}" type="checkbox"'
+        ' value="{1}"{3}>'
+        '<label class="govuk-label govuk-checkboxes__label" for="id_{0}_{1}">{2}</label>'
+        "</div>",
+        ((name, value, label, " checked" if ticked else "") for value, label, ticked in items),
+    )

@@ -230,3 +230,22 @@ def test_a_card_for_a_service_with_only_a_confidential_address_shows_no_distance
     assert "miles away" not in html and "Secret Street" not in html
     near = client.get("/directory/", {"postcode": "OL1 1AA", "miles": "5"}).content.decode()
     assert "0 services found" in near and "Refuge service" not in near
+
+
+def test_filter_panel_keeps_choices_ticked_opens_their_category_and_escapes_names(client):
+    parent = TaxonomyTermFactory(term="missing", name="Missing <children>")
+    TaxonomyTermFactory(term="return-home", name="Return home", parent=parent)
+    TaxonomyTermFactory(term="youth", name="Youth work")
+    ServiceFactory(areas=["A" * 70], delivers_by_phone=True)
+    html = client.get(
+        "/directory/", {"category": "return-home", "delivery": "phone", "area": "A" * 70}
+    ).content.decode()
+    assert html.count("<details") == 2 and html.count(" open>") == 1
+    assert "Missing &lt;children&gt;" in html and "Any missing &lt;children&gt;" in html
+    assert (
+        'id="id_category_return-home" name="category" type="checkbox" value="return-home" checked>'
+        in html
+    )
+    assert 'value="youth">' in html
+    assert 'value="phone" checked>' in html and 'value="online">' in html
+    assert f'<option value="{"A" * 70}" selected>{"A" * 59}…</option>' in html
