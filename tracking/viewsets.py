@@ -1,9 +1,11 @@
 """Wagtail admin for LRS clients (create, scope, disable) and destinations (forwarding)."""
 
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import TemplateView
 from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from tracking.credentials import secret_encrypt
@@ -23,6 +25,26 @@ from tracking.views import (
 SCOPE_FIELDS = ["can_write_statements", "can_read_own", "can_read_all", "can_use_documents"]
 
 
+class LRSClientCredentialsView(WagtailAdminTemplateMixin, TemplateView):
+    """The new client's key and secret, shown once in the response to the form (never stored in
+    a message, the session or a cookie) with caching forbidden."""
+
+    template_name = "tracking/admin/lrs_client_created.html"
+    page_title = "LRS client created"
+    header_icon = "key"
+    client = None
+    secret = ""
+
+    def get_page_subtitle(self):
+        return self.client.name
+
+    def get_context_data(self, **kwargs):
+        endpoint = self.request.build_absolute_uri(reverse("tracking:about")).rsplit("about", 1)[0]
+        return super().get_context_data(
+            client=self.client, secret=self.secret, endpoint=endpoint, **kwargs
+        )
+
+
 class LRSClientCreateView(generic.CreateView):
     """Creates the client through the service and shows its secret once."""
 
@@ -33,14 +55,12 @@ class LRSClientCreateView(generic.CreateView):
         )
         return client
 
-    def get_success_message(self, instance):
-        return format_html(
-            "LRS client “{}” created. Key: <code>{}</code> Secret: <code>{}</code>. "
-            "Copy the secret now: it is stored hashed and cannot be shown again.",
-            instance.name,
-            instance.key,
-            self.secret,
-        )
+    def save_action(self):
+        view = LRSClientCredentialsView(client=self.object, secret=self.secret)
+        view.setup(self.request)
+        response = view.get(self.request)
+        add_never_cache_headers(response)
+        return response
 
 
 class LRSClientViewSet(ModelViewSet):

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -87,12 +88,20 @@ def test_partnership_admin_creates_client_in_wagtail_admin_and_sees_secret_once(
             "can_write_statements": "on",
             "can_read_own": "on",
         },
-        follow=True,
     )
     assert response.status_code == 200
     created = LRSClient.objects.get(name="Health trust LMS")
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(created.key in m and "Secret" in m for m in messages)
+    page = response.content.decode()
+    key = re.search(r'id="lrs-client-key">([^<]+)<', page).group(1)
+    secret = re.search(r'id="lrs-client-secret">([^<]+)<', page).group(1)
+    assert key == created.key
+    assert "no-store" in response["Cache-Control"]
+    # The secret works, and it was not put in a message (a cookie or the session) to show later.
+    assert XAPIClient(client, key, secret).get("statements").status_code == 200
+    later = client.get(index).content.decode()
+    assert secret not in later
+    assert secret not in str(client.session.items())
+    assert all(secret not in cookie.value for cookie in client.cookies.values())
 
 
 def test_learner_cannot_reach_lrs_client_admin(client):
