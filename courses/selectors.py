@@ -406,13 +406,16 @@ def agency_overdue_staff(*, agency, at: datetime | None = None) -> list[tuple]:
 
 
 def assignable_learners(*, user):
-    """Active people the user may assign courses to: their agency's (leads) or anyone's (admins)."""
-    from accounts.models import User
+    """Active, approved members the user may assign courses to: their agency's (leads) or anyone's
+    (admins). People waiting for approval, or refused it, cannot take courses, so are not listed."""
+    from accounts.models import MembershipStatus, User
     from accounts.selectors import user_report_agencies
 
-    return User.objects.filter(agency__in=user_report_agencies(user=user), is_active=True).order_by(
-        "last_name", "first_name", "email"
-    )
+    return User.objects.filter(
+        agency__in=user_report_agencies(user=user),
+        is_active=True,
+        membership_status=MembershipStatus.APPROVED,
+    ).order_by("last_name", "first_name", "email")
 
 
 # --- Certificates and personal data ---------------------------------------------------------------

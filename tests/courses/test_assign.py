@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import MembershipStatus
 from accounts.roles import Role
 from courses.models import Enrolment, EnrolmentSource
 from tests.accounts.factories import UserFactory
@@ -40,3 +41,18 @@ def test_a_lead_cannot_assign_to_another_agency_and_sees_why(client, course):
 def test_learners_cannot_assign(client, learner):
     client.force_login(learner)
     assert client.get("/courses/assign/").status_code == 403
+
+
+@pytest.mark.parametrize("status", [MembershipStatus.PENDING, MembershipStatus.REJECTED])
+def test_members_not_approved_are_not_offered_and_cannot_be_assigned(client, course, status):
+    lead = UserFactory(roles=[Role.AGENCY_LEAD])
+    approved = UserFactory(agency=lead.agency)
+    waiting = UserFactory(agency=lead.agency, membership_status=status)
+    client.force_login(lead)
+
+    page = client.get("/courses/assign/").content
+    assert approved.email.encode() in page
+    assert waiting.email.encode() not in page
+    response = client.post("/courses/assign/", {"course": course.pk, "learners": [waiting.pk]})
+    assert response.status_code == 400
+    assert not Enrolment.objects.filter(user=waiting).exists()
