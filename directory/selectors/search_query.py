@@ -9,6 +9,7 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from directory.selectors.postcodes import Point
 
@@ -59,6 +60,17 @@ class ServiceCard:
     @property
     def pk(self) -> uuid.UUID:
         return self.id
+
+    @property
+    def miles(self) -> str:
+        """The distance to one decimal place, rounded half up as the floatformat filter does."""
+        if self.distance is None:
+            return ""
+        return str(Decimal(repr(self.distance)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+    @property
+    def languages_text(self) -> str:
+        return ", ".join(self.languages)
 
 
 def bounding_box(*, origin: Point, miles: float) -> tuple[float, float, float, float]:

@@ -6,11 +6,13 @@ import zoneinfo
 import pytest
 import time_machine
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 
 from directory.models import ReviewStatus, ServiceStatus
 from directory.selectors import Point, ServiceQuery, Sort, service_search, service_search_page
 from directory.selectors.search import bounding_box
+from directory.selectors.search_query import ServiceCard
 from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -364,3 +366,12 @@ def test_relevance_puts_the_exact_name_first_and_finds_only_matches():
     ServiceFactory(name="Youth club")
     cards = list(service_search(query=ServiceQuery(text="advocacy")))
     assert [card.name for card in cards] == ["Advocacy", "Family advocacy"]
+
+
+@pytest.mark.parametrize(
+    "miles", [0.0, 0.04, 0.05, 0.15, 1.25, 2.349999, 2.35, 9.95, 10.0, 123.456]
+)
+def test_card_miles_read_as_the_floatformat_filter_would_show_them(miles):
+    fields = dict.fromkeys(ServiceCard.__dataclass_fields__)
+    card = ServiceCard(**{**fields, "languages": (), "distance": miles})
+    assert card.miles == floatformat(miles, 1)
