@@ -30,23 +30,36 @@ def directory_search(request: HttpRequest) -> HttpResponse:
         )
     params = request.GET.copy()
     params.pop("page", None)
-    page_links = (
-        list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))
-        if page_obj is not None
-        else []
-    )
     return render(
         request,
         "directory/search.html",
         {
             "form": form,
             "page_obj": page_obj,
-            "page_links": page_links,
-            "ellipsis": Paginator.ELLIPSIS,
-            "query_string": params.urlencode(),
+            "pagination": _pagination(page_obj, params.urlencode()),
             "has_postcode": bool(form.is_bound and getattr(form, "point", None)),
         },
     )
+
+
+def _pagination(page_obj, query_string: str) -> dict | None:
+    """Previous, next and numbered links (None for an ellipsis), each keeping the filters."""
+    if page_obj is None or page_obj.paginator.num_pages < 2:
+        return None
+    prefix = f"?{query_string}&page=" if query_string else "?page="
+    links = [
+        (None, "", False)
+        if number == Paginator.ELLIPSIS
+        else (number, f"{prefix}{number}", number == page_obj.number)
+        for number in page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=2, on_ends=1
+        )
+    ]
+    return {
+        "previous": f"{prefix}{page_obj.number - 1}" if page_obj.has_previous() else "",
+        "next": f"{prefix}{page_obj.number + 1}" if page_obj.has_next() else "",
+        "links": links,
+    }
 
 
 def _service_or_404(service_id: uuid.UUID):

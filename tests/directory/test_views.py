@@ -249,3 +249,13 @@ def test_filter_panel_keeps_choices_ticked_opens_their_category_and_escapes_name
     assert 'value="youth">' in html
     assert 'value="phone" checked>' in html and 'value="online">' in html
     assert f'<option value="{"A" * 70}" selected>{"A" * 59}…</option>' in html
+
+
+def test_pagination_links_previous_next_and_current_page(client):
+    for number in range(45):
+        ServiceFactory(name=f"Helpline {number:02d}")
+    html = client.get("/directory/", {"page": "2"}).content.decode()
+    assert 'href="?page=1" rel="prev"' in html and 'href="?page=3" rel="next"' in html
+    assert 'href="?page=2" aria-label="Page 2" aria-current="page">2</a>' in html
+    filtered = client.get("/directory/", {"page": "3", "q": "helpline"}).content.decode()
+    assert 'href="?q=helpline&amp;page=2" rel="prev"' in filtered and 'rel="next"' not in filtered
