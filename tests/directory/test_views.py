@@ -259,3 +259,15 @@ def test_pagination_links_previous_next_and_current_page(client):
     assert 'href="?page=2" aria-label="Page 2" aria-current="page">2</a>' in html
     filtered = client.get("/directory/", {"page": "3", "q": "helpline"}).content.decode()
     assert 'href="?q=helpline&amp;page=2" rel="prev"' in filtered and 'rel="next"' not in filtered
+
+
+def test_card_values_are_escaped(client):
+    ServiceFactory(
+        name='<script>alert("x")</script> advocacy',
+        organization__name="Smith & <b>Sons</b>",
+        description="Tea & <i>biscuits</i>",
+        phones=["0161 496 0000"],
+    )
+    html = client.get("/directory/", {"q": "advocacy"}).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
+    assert "Smith &amp; &lt;b&gt;Sons&lt;/b&gt;" in html and "Tea &amp; &lt;i&gt;biscuits" in html
