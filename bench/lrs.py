@@ -443,7 +443,7 @@ QUERIES = {
 }
 
 
-def time_queries(client: httpx.Client, conn, iterations: int = 40) -> list[float]:
+def time_queries(client: httpx.Client, conn, iterations: int = 100) -> list[float]:
     """Print p95 per query over HTTP, via the selector in-process and as hand SQL."""
     sys.path.insert(0, str(ROOT))
     os.environ.update(django_env())
