@@ -7,14 +7,13 @@ chosen option for each decision). Preview attempts by editors record nothing the
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.db import transaction
 from django.utils import timezone
 
 from courses.models import EventKind
 from courses.services import learning_event_record
 from courses.services.learning import enrolments_reevaluate
+from pages.media import MediaFileError, imported_image
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
 from scenarios.selectors import attempt_played, scenario_engine
@@ -262,20 +261,10 @@ def _raw_media(media: dict | None, media_root) -> list[dict]:
                 },
             }
         ]
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-
-    image_model = get_image_model()
-    image = image_model.objects.filter(title=media["file"]).first()
-    if image is None:
-        root = Path(media_root).resolve()
-        path = (root / media["file"]).resolve()
-        # An uploaded YAML names files relative to the media folder; never read outside it.
-        if not path.is_relative_to(root) or not path.is_file():
-            raise ScenarioImportError(f"Image “{media['file']}” is not in the media folder.")
-        with path.open("rb") as handle:
-            image = image_model(title=media["file"], file=ImageFile(handle, name=path.name))
-            image.save()
+    try:
+        image = imported_image(file=media["file"], media_root=media_root)
+    except MediaFileError:
+        raise ScenarioImportError(f"Image “{media['file']}” is not in the media folder.") from None
     return [{"type": "image", "value": {"image": image.pk, "alt": media.get("alt", "")}}]
 
 

@@ -18,6 +18,7 @@ from courses.services.course_format import (
     course_folder_render,
     stable_id,
 )
+from pages.media import MediaFileError, imported_image
 
 COURSE_FIELDS = [
     "title", "summary", "topic", "level", "audience_sectors", "estimated_minutes", "cpd_minutes",
@@ -43,19 +44,10 @@ def _media_root() -> Path:
 
 def _image_id(path: Path, file: str, media_root: Path) -> int:
     """The Wagtail image for a file under content/media (titled by its path), created once."""
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-
-    image_model = get_image_model()
-    image = image_model.objects.filter(title=file).first()
-    if image is None:
-        source = media_root / file
-        if not source.is_file():
-            raise CourseFormatError(path, None, f"image file {file!r} is not in {media_root}")
-        with source.open("rb") as handle:
-            image = image_model(title=file, file=ImageFile(handle, name=source.name))
-            image.save()
-    return image.pk
+    try:
+        return imported_image(file=file, media_root=media_root).pk
+    except MediaFileError:
+        raise CourseFormatError(path, None, f"image file {file!r} is not in {media_root}") from None
 
 
 # ListBlock children stored in Wagtail's current form, with ids derived from their block, so a
