@@ -46,6 +46,20 @@ def _module_activity(module) -> str:
     return f"module:{module.pk}"
 
 
+def _event(enrolment, kind: EventKind, *, user, course, module=None, activity=None, **fields):
+    """Record a learning event in an enrolment (its registration); the activity defaults to the
+    module's, else the course's."""
+    learning_event_record(
+        user=user,
+        kind=kind,
+        activity=activity or (_module_activity(module) if module else _course_activity(course)),
+        registration=enrolment.registration if enrolment else None,
+        course=course,
+        module=module,
+        **fields,
+    )
+
+
 def enrolment_open(*, user, course: CoursePage) -> Enrolment | None:
     """The learner's open (in progress) enrolment on a course, if any."""
     return Enrolment.objects.filter(
@@ -76,14 +90,7 @@ def enrolment_create(
             )
     except IntegrityError:  # a concurrent request enrolled first
         return enrolment_open(user=user, course=course)
-    learning_event_record(
-        user=user,
-        kind=EventKind.ENROLLED,
-        activity=_course_activity(course),
-        registration=enrolment.registration,
-        course=course,
-        extra={"source": source},
-    )
+    _event(enrolment, EventKind.ENROLLED, user=user, course=course, extra={"source": source})
     return enrolment
 
 
@@ -194,44 +201,30 @@ def _section_view_record(*, enrolment, module, block_id, position, section_ids, 
     progress, started = ModuleProgress.objects.get_or_create(enrolment=enrolment, module=module)
     if started and not enrolment.modules.exclude(pk=progress.pk).exists():
         # The first module opened in this registration is when the course was launched.
-        learning_event_record(
-            user=user,
-            kind=EventKind.COURSE_LAUNCHED,
-            activity=_course_activity(course),
-            registration=enrolment.registration,
-            course=course,
-        )
+        _event(enrolment, EventKind.COURSE_LAUNCHED, user=user, course=course)
     if started:
-        learning_event_record(
-            user=user,
-            kind=EventKind.MODULE_LAUNCHED,
-            activity=_module_activity(module),
-            registration=enrolment.registration,
-            course=course,
-            module=module,
-        )
+        _event(enrolment, EventKind.MODULE_LAUNCHED, user=user, course=course, module=module)
     _, created = SectionView.objects.get_or_create(
         enrolment=enrolment, module=module, block_id=block_id
     )
     if not created:  # a concurrent request recorded it first
         return
-    learning_event_record(
+    _event(
+        enrolment,
+        EventKind.SECTION_VIEWED,
         user=user,
-        kind=EventKind.SECTION_VIEWED,
-        activity=f"section:{module.pk}:{block_id}",
-        registration=enrolment.registration,
         course=course,
         module=module,
+        activity=f"section:{module.pk}:{block_id}",
         extra={"position": position, "of": len(section_ids)},
     )
     if progress.completed_at is None and viewed | {block_id} >= set(section_ids):
         progress.completed_at = timezone.now()
         progress.save(update_fields=["completed_at"])
-        learning_event_record(
+        _event(
+            enrolment,
+            EventKind.MODULE_COMPLETED,
             user=user,
-            kind=EventKind.MODULE_COMPLETED,
-            activity=_module_activity(module),
-            registration=enrolment.registration,
             course=course,
             module=module,
             result={"completion": True},
@@ -268,13 +261,13 @@ def check_answer(*, user, module: ModulePage, block_id: str, chosen: list[int]) 
     answer = CheckAnswer.objects.create(
         enrolment=enrolment, module=module, block_id=block_id, chosen=chosen, correct=correct
     )
-    learning_event_record(
+    _event(
+        enrolment,
+        EventKind.CHECK_ANSWERED,
         user=user,
-        kind=EventKind.CHECK_ANSWERED,
-        activity=f"check:{module.pk}:{block_id}",
-        registration=enrolment.registration,
         course=enrolment.course,
         module=module,
+        activity=f"check:{module.pk}:{block_id}",
         result={"success": correct, "response": chosen},
         extra={"question": block.value["question"], "options": len(options)},
     )
@@ -296,13 +289,13 @@ def reflection_save(*, user, module: ModulePage, block_id: str, text: str) -> Re
     )
     enrolment = enrolment_open(user=user, course=module.get_parent().specific)
     # The text stays private: the event says only that a reflection was written.
-    learning_event_record(
+    _event(
+        enrolment,
+        EventKind.REFLECTION_SUBMITTED,
         user=user,
-        kind=EventKind.REFLECTION_SUBMITTED,
-        activity=f"reflection:{module.pk}:{block_id}",
-        registration=enrolment.registration if enrolment else None,
         course=module.get_parent(),
         module=module,
+        activity=f"reflection:{module.pk}:{block_id}",
         result={"completion": True},
     )
     return reflection
@@ -358,14 +351,7 @@ def course_completion_evaluate(*, enrolment: Enrolment) -> Completion | None:
     if total:
         result["score"]["scaled"] = round(correct / total, 4)
     if not passed:
-        learning_event_record(
-            user=user,
-            kind=EventKind.COURSE_FAILED,
-            activity=_course_activity(course),
-            registration=enrolment.registration,
-            course=course,
-            result=result,
-        )
+        _event(enrolment, EventKind.COURSE_FAILED, user=user, course=course, result=result)
         return None
     now = timezone.now()
     enrolment.status, enrolment.completed_at = EnrolmentStatus.COMPLETED, now
@@ -381,14 +367,7 @@ def course_completion_evaluate(*, enrolment: Enrolment) -> Completion | None:
         score=correct * 100 // total if total else None,
     )
     for kind in (EventKind.COURSE_COMPLETED, EventKind.COURSE_PASSED):
-        learning_event_record(
-            user=user,
-            kind=kind,
-            activity=_course_activity(course),
-            registration=enrolment.registration,
-            course=course,
-            result={**result, "completion": True},
-        )
+        _event(enrolment, kind, user=user, course=course, result={**result, "completion": True})
     from courses.services.certificates import certificate_issue
 
     certificate_issue(completion=completion)
@@ -412,11 +391,10 @@ def completion_revoke(*, completion: Completion, reason: str, by=None) -> Comple
         return completion
     completion.revoked_at, completion.revoked_reason = timezone.now(), reason
     completion.save(update_fields=["revoked_at", "revoked_reason"])
-    learning_event_record(
+    _event(
+        completion.enrolment,
+        EventKind.COMPLETION_REVOKED,
         user=completion.user,
-        kind=EventKind.COMPLETION_REVOKED,
-        activity=_course_activity(completion.course),
-        registration=completion.enrolment.registration,
         course=completion.course,
         extra={"reason": reason, "by": by.pk if by else None},
     )
