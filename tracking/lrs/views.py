@@ -87,6 +87,18 @@ class StatementsView(XAPIView):
 
     methods = ("GET", "PUT", "POST")
 
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().dispatch(request, *args, **kwargs)
+        # Communication 2.1.3: a GET gets the header "regardless of the code returned", so a
+        # refused one (no version, bad parameter, unknown id) carries it too.
+        is_get = request.method in ("GET", "HEAD") or request.GET.get("method", "").upper() in (
+            "GET",
+            "HEAD",
+        )
+        if is_get and "X-Experience-API-Consistent-Through" not in response:
+            response["X-Experience-API-Consistent-Through"] = xapi_timestamp(datetime.now(UTC))
+        return response
+
     def _parse_body(self, xreq) -> tuple[object, dict]:
         content_type = xreq.content_type.split(";")[0].strip().lower()
         if content_type == "multipart/mixed":

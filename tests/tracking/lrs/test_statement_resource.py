@@ -163,6 +163,18 @@ def test_consistent_through_and_last_modified_headers(xapi):
     assert single["Last-Modified"].endswith("GMT")
 
 
+def test_consistent_through_is_sent_on_refused_statement_gets_too(xapi, client):
+    # Communication 2.1.3: the header comes back on a GET "regardless of the code returned".
+    no_version = client.get("/xapi/statements")
+    bad_parameter = xapi.get("statements", params={"limit": "many"})
+    unknown = xapi.get("statements", params={"statementId": new_id()})
+    for response, status in ((no_version, 400), (bad_parameter, 400), (unknown, 404)):
+        assert response.status_code == status
+        assert response["X-Experience-API-Consistent-Through"].endswith("Z")
+    posted = xapi.post("statements", body=statement())
+    assert "X-Experience-API-Consistent-Through" not in posted
+
+
 def test_since_and_until_bound_stored(xapi):
     (sid,) = xapi.post("statements", body=statement()).json()
     stored = xapi.get("statements", params={"statementId": sid}).json()["stored"]
