@@ -1,8 +1,10 @@
 """Communication 2.1: the Statement resource (PUT, POST, GET, voiding, paging)."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
+from django.test import Client
 
 from tests.tracking.lrs.factories import new_id, statement
 
@@ -173,6 +175,21 @@ def test_consistent_through_is_sent_on_refused_statement_gets_too(xapi, client):
         assert response["X-Experience-API-Consistent-Through"].endswith("Z")
     posted = xapi.post("statements", body=statement())
     assert "X-Experience-API-Consistent-Through" not in posted
+
+
+def test_statement_writes_need_no_csrf_token(xapi):
+    # xAPI clients authenticate per request; Django's CSRF check must never apply here.
+    strict = Client(enforce_csrf_checks=True)
+    body = json.dumps(statement())
+    posted = strict.post("/xapi/statements", body, "application/json", headers=xapi.headers)
+    assert posted.status_code == 200
+    url = f"/xapi/statements?statementId={new_id()}"
+    put = strict.put(url, body, "application/json", headers=xapi.headers)
+    assert put.status_code == 204
+    state = "/xapi/activities/state?" + urlencode(
+        {"activityId": "http://x.example.org/a", "agent": '{"mbox":"mailto:a@b.c"}', "stateId": "s"}
+    )
+    assert strict.put(state, "{}", "application/json", headers=xapi.headers).status_code == 204
 
 
 def test_since_and_until_bound_stored(xapi):
