@@ -238,6 +238,8 @@ def multipart_build(first: bytes, attachments: list) -> HttpResponse:
             bytes(attachment.content),
         ]
     pieces.append(b"--" + boundary.encode() + b"--")
+    # Unquoted: a hex boundary is a valid RFC 2045 token, and some clients (the ADL
+    # conformance suite's parser among them) do not strip quotes from the parameter.
     return HttpResponse(
-        crlf.join(pieces) + crlf, content_type=f'multipart/mixed; boundary="{boundary}"'
+        crlf.join(pieces) + crlf, content_type=f"multipart/mixed; boundary={boundary}"
     )

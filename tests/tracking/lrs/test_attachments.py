@@ -62,6 +62,21 @@ def test_attachment_is_stored_and_returned_with_attachments_true(xapi):
     assert hashlib.sha256(content).hexdigest().encode() in fetched.content
 
 
+def test_multipart_response_boundary_is_an_unquoted_token(xapi):
+    # Clients (the ADL conformance suite's parser among them) take everything after
+    # `boundary=` literally; a quoted value would leave them looking for `--"..."`.
+    content = b"signed off"
+    data = statement(id=new_id(), attachments=[attachment_meta(content)])
+    post_multipart(xapi, multipart(data, [("text/plain", content)]))
+    fetched = xapi.get("statements", params={"statementId": data["id"], "attachments": "true"})
+    boundary = fetched["Content-Type"].split("boundary=")[1]
+    assert '"' not in boundary and ";" not in boundary
+    parts = fetched.content.split(b"--" + boundary.encode())
+    assert len(parts) == 4 and parts[-1] == b"--\r\n"
+    assert json.loads(parts[1].split(b"\r\n\r\n", 1)[1])["id"] == data["id"]
+    assert parts[2].endswith(b"\r\n\r\nsigned off\r\n")
+
+
 def test_attachment_without_part_or_file_url_is_400(xapi):
     content = b"missing"
     response = xapi.post("statements", body=statement(attachments=[attachment_meta(content)]))
