@@ -169,30 +169,56 @@ def _definition_key(definition: dict) -> bytes | str:
         return json.dumps(definition, sort_keys=True)
 
 
+# Keyed maps whose entries add up across statements; any other property: the latest wins.
+MERGED_DEFINITION_MAPS = ("name", "description", "extensions")
+
+
+def _definition_merge(old: dict, new: dict) -> dict:
+    """`new` over `old`, language maps and extensions entry by entry (Communication 2.5)."""
+    merged = {**old, **new}
+    for key in MERGED_DEFINITION_MAPS:
+        if isinstance(old.get(key), dict) and isinstance(new.get(key), dict):
+            merged[key] = {**old[key], **new[key]}
+    return merged
+
+
 def _activity_definitions(statements: list[dict]) -> None:
-    """Keep each activity's latest definition as its canonical one (Communication 2.5)."""
-    found = {}
+    """Merge each activity's definitions into its canonical one (Communication 2.5).
+
+    "All available information": two statements naming an activity in different languages,
+    in one batch or two, leave both names (XAPI-00254).
+    """
+    found: dict[str, dict] = {}
+    keys = []
     for statement in statements:
         for activity in _activities_with_definitions(statement):
             key = (activity["id"], _definition_key(activity["definition"]))
-            if key not in _merged:
-                found[activity["id"]] = (key, activity["definition"])
+            if key in _merged:
+                continue
+            keys.append(key)
+            earlier = found.get(activity["id"])
+            definition = activity["definition"]
+            found[activity["id"]] = (
+                definition if earlier is None else _definition_merge(earlier, definition)
+            )
     if not found:
         return
     existing = {a.activity_id: a for a in Activity.objects.filter(activity_id__in=list(found))}
     created = []
-    for activity_id, (_key, definition) in found.items():
+    for activity_id, definition in found.items():
         activity = existing.get(activity_id)
         if activity is None:
             created.append(Activity(activity_id=activity_id, definition=definition))
-        elif {**activity.definition, **definition} != activity.definition:
-            activity.definition = {**activity.definition, **definition}
+            continue
+        merged = _definition_merge(activity.definition, definition)
+        if merged != activity.definition:
+            activity.definition = merged
             activity.save(update_fields=["definition"])
     Activity.objects.bulk_create(created, ignore_conflicts=True)
     if len(_merged) > MERGED_CACHE_SIZE:
         _merged.clear()
     # Only after commit: a rolled-back batch must not mark its definitions as merged.
-    transaction.on_commit(lambda: _merged.update(dict.fromkeys(k for k, _d in found.values())))
+    transaction.on_commit(lambda: _merged.update(dict.fromkeys(keys)))
 
 
 @dataclass(frozen=True)

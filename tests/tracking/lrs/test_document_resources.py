@@ -125,6 +125,25 @@ def test_activities_returns_canonical_definition_from_statements(xapi):
     assert body == {"objectType": "Activity", "id": ACTIVITY, "definition": definition}
 
 
+def test_activities_merges_language_maps_from_every_statement(xapi):
+    # Communication 2.5 (XAPI-00254): the Activity holds all available information, so two
+    # statements naming it in different languages, in one batch or two, keep both names.
+    def about(names: dict, **more) -> dict:
+        return {
+            "actor": AGENT,
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+            "object": {"id": ACTIVITY, "definition": {"name": names, **more}},
+        }
+
+    first = about({"en-GB": "Missing", "en-US": "Missing"})
+    second = about({"en-GB": "Missing!", "fr-FR": "Disparu"})
+    xapi.post("statements", body=[first, second])
+    xapi.post("statements", body=about({"cy": "Ar goll"}, type="http://x.example.org/t"))
+    definition = xapi.get("activities", params={"activityId": ACTIVITY}).json()["definition"]
+    names = {"en-GB": "Missing!", "en-US": "Missing", "fr-FR": "Disparu", "cy": "Ar goll"}
+    assert definition == {"name": names, "type": "http://x.example.org/t"}
+
+
 def test_agents_returns_person_object(xapi):
     body = xapi.get("agents", params={"agent": {**AGENT, "name": "Sam"}}).json()
     assert body == {"objectType": "Person", "name": ["Sam"], "mbox": [AGENT["mbox"]]}
