@@ -30,9 +30,10 @@ TIMESTAMP_RE = re.compile(
 )
 NEGATIVE_ZERO_RE = re.compile(r"-00(:?00)?$")
 _NUM = r"\d+(?:[.,]\d+)?"
+# ISO 8601:2004 4.4.3.2 (Data 4.6): PnYnMnDTnHnMnS, or PnW on its own (weeks never mix).
 DURATION_RE = re.compile(
-    rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}W)?(?:{_NUM}D)?"
-    rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
+    rf"^P(?:{_NUM}W|(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
+    rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)$"
 )
 VERSION_RE = re.compile(r"^1\.0(\.\d+)?$")
 MIME_RE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$")

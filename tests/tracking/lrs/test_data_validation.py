@@ -114,6 +114,10 @@ INVALID = [
     ({"result": {"success": "yes"}}, "statement.result.success"),
     ({"result": {"duration": "1 hour"}}, "statement.result.duration"),
     ({"result": {"duration": "P"}}, "statement.result.duration"),
+    # ISO 8601 4.4.3.2: weeks stand alone, never mixed with other designators.
+    ({"result": {"duration": "P4W1D"}}, "statement.result.duration"),
+    ({"result": {"duration": "P1WT1H"}}, "statement.result.duration"),
+    ({"result": {"duration": "PA1H0M0S"}}, "statement.result.duration"),
     ({"result": {"extensions": {"not-iri": 1}}}, "statement.result.extensions.not-iri"),
     # Context (Data 2.4.6)
     ({"context": {"registration": "abc"}}, "statement.context.registration"),
@@ -217,6 +221,9 @@ VALID = [
             "contextActivities": {"parent": ACTIVITY, "grouping": [ACTIVITY]},
         }
     },
+    {"result": {"duration": "P4W"}},
+    {"result": {"duration": "P3Y1M29DT4H35M59.14S"}},
+    {"result": {"duration": "PT16559.14S"}},
     {"timestamp": "2013-05-18T05:32:34.804+00:00"},
     {"timestamp": "2013-05-18T05:32:34Z"},
     {"timestamp": "20130518T053234Z"},
