@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from config.sql import SQL
 from directory.models import (
     DEMO_DATA_TERM,
     SEARCH_CONFIG,
@@ -68,21 +69,6 @@ _HAVERSINE = (
     f"2 * {EARTH_RADIUS_MILES} * asin(sqrt(power(sin((radians(loc.latitude) - %s) / 2), 2)"
     " + %s * cos(radians(loc.latitude)) * power(sin((radians(loc.longitude) - %s) / 2), 2)))"
 )
-
-
-class SQL:
-    """Conditions and their parameters, built up condition by condition (``%s`` placeholders)."""
-
-    def __init__(self):
-        self.conditions: list[str] = []
-        self.params: list = []
-
-    def add(self, condition: str, *params) -> None:
-        self.conditions.append(condition)
-        self.params.extend(params)
-
-    def where(self) -> str:
-        return " AND ".join(self.conditions)
 
 
 def _haversine_params(origin: Point) -> list[float]:

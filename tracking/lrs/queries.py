@@ -16,6 +16,7 @@ import orjson
 import psycopg
 from django.db import connection
 
+from config.sql import SQL
 from tracking.lrs.models import Statement, StatementIndex
 
 STATEMENTS = Statement._meta.db_table
@@ -40,21 +41,6 @@ def _moment(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return connection.ops.adapt_datetimefield_value(value)
-
-
-class SQL:
-    """A WHERE clause and its parameters, built up condition by condition."""
-
-    def __init__(self):
-        self.conditions: list[str] = []
-        self.params: list = []
-
-    def add(self, condition: str, *params) -> None:
-        self.conditions.append(condition)
-        self.params.extend(params)
-
-    def where(self) -> str:
-        return " AND ".join(self.conditions) or "1 = 1"
 
 
 def _column_filters(sql: SQL, alias: str, filters: dict) -> None:
