@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
@@ -16,6 +16,7 @@ from wagtail.url_routing import RouteResult
 from accounts.models import Sector
 from courses.blocks import REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
+from pages.fields import FastStreamField
 
 LEARNING_POINTS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("LP")]
 RECOMMENDATIONS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("R")]
@@ -173,7 +174,7 @@ class ModulePage(Page):
     learning_outcomes = models.TextField(blank=True, help_text="One per line.")
     learning_points = ChoiceListField(options=LEARNING_POINTS)
     recommendations = ChoiceListField(options=RECOMMENDATIONS)
-    body = StreamField(ModuleBodyBlock())
+    body = FastStreamField(ModuleBodyBlock())
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -198,11 +199,12 @@ class ModulePage(Page):
         """Wagtail's rule (this page and its ancestors, aliases read as their source) in one query.
 
         Wagtail reads the ancestors first, then their restrictions; the ancestors' paths are
-        prefixes of this page's path, so one query with a join does both. None at all when the
-        module's routing query found that the site has no view restrictions (``module_route``).
+        prefixes of this page's path, so one query with a join does both. An empty list when the
+        module's routing query found that the site has no view restrictions (``module_route``):
+        the serving path only iterates it, and even an empty queryset costs a compilation.
         """
         if getattr(self, "view_restrictions_known_none", False):
-            return PageViewRestriction.objects.none()
+            return []
         step = self.steplen
         paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
         return PageViewRestriction.objects.filter(
