@@ -196,10 +196,12 @@ def setup_data(workdir: Path) -> dict:
     client.force_login(user)
     url = f"{module.url}?section=2"
     assert client.get(url).status_code == 200
-    name = settings.SESSION_COOKIE_NAME
+    # What a signed-in browser sends after its first page: the session and the CSRF cookie
+    # (without the latter every page would mint a new CSRF secret and set the cookie again).
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
     return {
         "url": url,
-        "cookie": f"{name}={client.cookies[name].value}",
+        "cookie": "; ".join(f"{name}={client.cookies[name].value}" for name in names),
     }
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
@@ -161,3 +162,18 @@ def test_a_module_body_needs_at_least_one_section():
     block = ModuleBodyBlock()
     with pytest.raises(StreamBlockValidationError):
         block.clean(block.to_python([]))
+
+
+def test_choice_values_read_back_as_their_keys_and_unknown_ones_are_refused():
+    kind = KnowledgeCheckBlock().child_blocks["kind"]
+
+    assert kind.to_python("multiple") == "multiple"
+    assert kind.to_python(None) is None
+    with pytest.raises(ValidationError):
+        kind.clean("several")
+    assert (
+        render("from_review", {"text": "Plans were not updated.", "reference": "LP2"}).count(
+            ">LP2<"
+        )
+        == 1
+    )
