@@ -53,6 +53,14 @@ def course_modules(*, course: CoursePage) -> list[ModulePage]:
 
 
 # The module page's hot-path queries, compiled once per process (config/prepared.py).
+# Pages are read with the fields serving them needs (routing, URLs, titles, the template's);
+# the rest (revision, publishing and locking dates, owner, the course's own text) are deferred:
+# converting a dozen unused dates per page was measurable. tests/courses/test_module_route.py
+# asserts no deferred field is loaded while a module page is served.
+_PAGE_FIELDS_SERVED = (
+    "path", "depth", "numchild", "translation_key", "locale", "live", "title", "draft_title",
+    "slug", "content_type", "url_path", "alias_of",
+)  # fmt: skip
 _LIVE_MODULE_AT = PreparedQuery(
     lambda url_path: (
         ModulePage.objects.live()
@@ -60,11 +68,15 @@ _LIVE_MODULE_AT = PreparedQuery(
         # Whether the site has any page privacy at all: almost never, so the page's own view
         # restriction query (ModulePage.get_view_restrictions) is usually skipped.
         .annotate(any_view_restriction=Exists(PageViewRestriction.objects.all()))
+        .only(*_PAGE_FIELDS_SERVED, "seo_title", "has_unpublished_changes", "content_note", "body")
         .order_by("pk")[:1]
     ),
     url_path="\x00url_path",
 )
-_COURSE_AT = PreparedQuery(lambda path: CoursePage.objects.filter(path=path)[:1], path="\x00path")
+_COURSE_AT = PreparedQuery(
+    lambda path: CoursePage.objects.filter(path=path).only(*_PAGE_FIELDS_SERVED)[:1],
+    path="\x00path",
+)
 _CHECK_ANSWERS = PreparedQuery(
     lambda enrolment_id, module_id: CheckAnswer.objects.filter(
         enrolment_id=enrolment_id, module_id=module_id
