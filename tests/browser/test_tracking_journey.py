@@ -1,6 +1,5 @@
 """A partnership admin creates an LRS client in the admin; a partner system then uses it."""
 
-
 import httpx
 from playwright.sync_api import expect
 
