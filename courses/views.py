@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve as wagtail_serve
 
+from accounts.selectors import user_is_agency_lead, user_is_partnership_admin
 from courses.forms import AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
 from courses.selectors import (
@@ -36,10 +37,11 @@ def module_serve(request, course_slug: str, module_slug: str):
     Wagtail would read the Site, the root, the index and the course, each twice (base and
     specific); the page's hooks, view restrictions and serve() still run as usual.
     """
-    module = module_route(path=request.path) if request.method in ("GET", "HEAD") else None
+    path = request.path_info  # without SCRIPT_NAME, as Wagtail's own URL pattern passes it
+    module = module_route(path=path) if request.method in ("GET", "HEAD") else None
     if module is not None:
         request._wagtail_route_for_request = RouteResult(module)
-    return wagtail_serve(request, request.path)
+    return wagtail_serve(request, path)
 
 
 def _section_url(module: ModulePage, block_id: str) -> str:
@@ -114,9 +116,9 @@ def my_learning_view(request):
 @login_required
 def assign(request):
     """Agency leads assign a course to their own staff; partnership admins to anyone."""
-    learners = assignable_learners(user=request.user)
-    if not learners.exists():
+    if not (user_is_agency_lead(user=request.user) or user_is_partnership_admin(user=request.user)):
         raise PermissionDenied("Only agency leads and partnership admins assign courses.")
+    learners = assignable_learners(user=request.user)
     form = AssignForm(
         request.POST or None,
         courses=CoursePage.objects.live().order_by("title"),

@@ -56,3 +56,14 @@ def test_members_not_approved_are_not_offered_and_cannot_be_assigned(client, cou
     response = client.post("/courses/assign/", {"course": course.pk, "learners": [waiting.pk]})
     assert response.status_code == 400
     assert not Enrolment.objects.filter(user=waiting).exists()
+
+
+def test_an_admin_with_nobody_approved_to_assign_yet_sees_the_form_saying_so(client, course):
+    admin = UserFactory(roles=[Role.PARTNERSHIP_ADMIN], agency=None)
+    UserFactory(membership_status=MembershipStatus.PENDING)
+    client.force_login(admin)
+
+    response = client.get("/courses/assign/")
+
+    assert response.status_code == 200
+    assert b"There is nobody to assign yet" in response.content

@@ -152,3 +152,13 @@ def test_revisiting_a_seen_section_reads_once_and_writes_nothing(learner, course
     assert visit.enrolment.pk == enrolment.pk
     assert visit.position == 2
     assert visit.viewed == {block.id for block in list(page.body)[:2]}
+
+
+def test_module_page_is_served_when_the_site_lives_under_a_sub_path(client, learner, course):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+
+    response = client.get(module(course).url, SCRIPT_NAME="/training")
+
+    assert response.status_code == 200
+    assert response.context["page"].slug == "module-one"
