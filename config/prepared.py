@@ -46,16 +46,12 @@ class _RowPlan:
             for c in columns
         ]
         compiler = connection.ops.compiler("SQLCompiler")(None, connection, using)
-        converters = [
-            (position, functions, column)
-            for position, (functions, column) in compiler.get_converters(cols).items()
-        ]
         return cls(
             model=model,
             names=[f.attname for f in fields],
             positions=[columns.index(to_name(f.column)) for f in fields],
             annotations=[(c, n) for n, c in enumerate(columns) if c not in by_column],
-            converters=converters,
+            converters=_converters(compiler, cols),
         )
 
     def instance(self, row: tuple, using: str) -> models.Model:
@@ -69,6 +65,11 @@ class _RowPlan:
 
 class PreparedQueryError(Exception):
     """The queryset's parameters could not be matched to the named arguments."""
+
+
+def _converters(compiler, cols: list) -> list[tuple[int, list, Any]]:
+    """(position, converter functions, column) for each column that has converters."""
+    return [(n, functions, col) for n, (functions, col) in compiler.get_converters(cols).items()]
 
 
 def _converted(row: tuple, converters: list, using: str) -> list | tuple:
@@ -107,10 +108,7 @@ class PreparedQuery:
         tuple_converters = None  # None: rows become model instances
         if queryset._iterable_class is ValuesListIterable:
             cols = [select[0] for select in compiler.select[: compiler.col_count]]
-            tuple_converters = [
-                (position, functions, column)
-                for position, (functions, column) in compiler.get_converters(cols).items()
-            ]
+            tuple_converters = _converters(compiler, cols)
         elif queryset._iterable_class is not ModelIterable:
             raise PreparedQueryError("Only model querysets and values_list() can be prepared.")
         slots: list = []

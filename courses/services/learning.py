@@ -38,21 +38,13 @@ class LearningError(Exception):
     """A learner action that cannot be done; the message is safe to show them."""
 
 
-def _course_activity(course) -> str:
-    return f"course:{course.pk}"
-
-
-def _module_activity(module) -> str:
-    return f"module:{module.pk}"
-
-
 def _event(enrolment, kind: EventKind, *, user, course, module=None, activity=None, **fields):
     """Record a learning event in an enrolment (its registration); the activity defaults to the
     module's, else the course's."""
     learning_event_record(
         user=user,
         kind=kind,
-        activity=activity or (_module_activity(module) if module else _course_activity(course)),
+        activity=activity or (f"module:{module.pk}" if module else f"course:{course.pk}"),
         registration=enrolment.registration if enrolment else None,
         course=course,
         module=module,
