@@ -154,9 +154,6 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
                 section_ids=section_ids, viewed=viewed,
             )  # fmt: skip
         viewed.add(block_id)
-    elif any(b["type"] == "scenario" for b in module.body.raw_data[shown - 1]["value"]["content"]):
-        # Back from an embedded scenario: its completion may complete the course.
-        course_completion_evaluate(enrolment=enrolment)
     if (enrolment.last_module_id, enrolment.last_position) != (module.pk, shown):
         Enrolment.objects.filter(pk=enrolment.pk).update(last_module=module, last_position=shown)
         enrolment.last_module, enrolment.last_position = module, shown

@@ -183,21 +183,3 @@ def test_prerequisites_must_be_completed_first(learner, course):
     later.save()
     with pytest.raises(LearningError, match="Missing children"):
         enrolment_create(user=learner, course=later)
-
-
-def test_returning_to_a_scenario_section_after_playing_completes_the_course(learner, monkeypatch):
-    from scenarios.models import Scenario
-
-    scenario = Scenario.objects.create(title="S", slug="s2", introduction="I", start="a")
-    course = CoursePageFactory(require_scenarios=True)
-    body = [section("Play", {"type": "scenario", "value": {"scenario": scenario.pk}, "id": "sc2"})]
-    module = ModulePageFactory(parent=course, body=body)
-    enrolment_create(user=learner, course=course)
-    visit_all(learner, course)
-    assert not Completion.objects.exists()
-    monkeypatch.setattr(
-        "courses.services.learning.scenarios_completed",
-        lambda *, user, scenario_ids: set(scenario_ids),
-    )
-    section_visit(user=learner, module=module, position=1)  # back via the module link
-    assert Completion.objects.filter(user=learner).exists()
