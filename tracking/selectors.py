@@ -8,7 +8,7 @@ from courses.models import EventKind, LearningEvent
 from tracking.lrs.agents import agent_ifi
 from tracking.lrs.models import Statement
 from tracking.models import Delivery, DeliveryState, LRSDestination
-from tracking.statements import actor_account
+from tracking.statements import actor_account, event_verb
 
 
 @dataclass(frozen=True)
@@ -101,19 +101,26 @@ def destination_reconciliation(*, destination: LRSDestination) -> dict:
             "statement__statement_id", "state"
         )
     }
-    local, acknowledged, gaps = 0, 0, []
-    verb_of = {
-        EventKind.COURSE_COMPLETED: "http://adlnet.gov/expapi/verbs/completed",
-        EventKind.COURSE_PASSED: "http://adlnet.gov/expapi/verbs/passed",
-        EventKind.COMPLETION_REVOKED: "http://adlnet.gov/expapi/verbs/voided",
+    # Completions revoked since: their statements are voided here.
+    voided = {
+        str(statement_id)
+        for statement_id in Statement.objects.filter(
+            statement_id__in=events.exclude(kind=EventKind.COMPLETION_REVOKED).values("id"),
+            voided=True,
+        ).values_list("statement_id", flat=True)
     }
+    local, acknowledged, gaps = 0, 0, []
     for event in events.order_by("occurred_at"):
         if not filters.accepts(
-            agency_id=event.user.agency_id, course_id=event.course_id, verb_id=verb_of[event.kind]
+            agency_id=event.user.agency_id,
+            course_id=event.course_id,
+            verb_id=event_verb(event=event),
         ):
             continue
         if event.kind == EventKind.COMPLETION_REVOKED and str(event.id) not in deliveries:
             continue  # nothing was voided there, or the original never went
+        if str(event.id) in voided and str(event.id) not in deliveries:
+            continue  # revoked before it went there: the destination should never have it
         local += 1
         state = deliveries.get(str(event.id))
         if state == DeliveryState.SENT:

@@ -84,7 +84,7 @@ def test_a_voiding_statement_goes_to_every_destination_that_had_the_original(
 def test_reconciliation_lists_unacknowledged_completions_and_backfill_queues_them(
     destination_factory, police_officer, tracked_course
 ):
-    events = journey(police_officer, *tracked_course)
+    events = journey(police_officer, *tracked_course, revoke=False)
     late = destination_factory()  # added after the learner completed
     completions = {
         str(e.id) for e in events if e.kind in (EventKind.COURSE_COMPLETED, EventKind.COURSE_PASSED)
@@ -100,6 +100,19 @@ def test_reconciliation_lists_unacknowledged_completions_and_backfill_queues_the
     Delivery.objects.filter(destination=late).update(state=DeliveryState.SENT)
     report = destination_reconciliation(destination=late)
     assert report["acknowledged"] == 2 and report["gaps"] == []
+
+
+def test_a_completion_revoked_before_the_destination_existed_is_neither_a_gap_nor_backfilled(
+    destination_factory, police_officer, tracked_course
+):
+    journey(police_officer, *tracked_course)  # completes, then the completion is revoked
+    late = destination_factory()
+
+    report = destination_reconciliation(destination=late)
+
+    assert report == {"local": 0, "acknowledged": 0, "gaps": []}
+    assert deliveries_backfill(destination=late) == 0
+    assert not Delivery.objects.filter(destination=late).exists()
 
 
 def test_download_your_data_includes_the_learners_statements_and_where_they_went(

@@ -24,6 +24,7 @@ from accounts.models import User
 from tracking.credentials import SecretUnreadable, secret_decrypt
 from tracking.lrs.models import Statement
 from tracking.models import Delivery, DeliveryState, IdentifierType, LRSDestination
+from tracking.vocabulary import VERB_COMPLETED, VERB_PASSED
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
@@ -270,10 +271,7 @@ def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
         Delivery.objects.filter(
             destination=destination,
             state=DeliveryState.SENT,
-            verb_id__in=[
-                "http://adlnet.gov/expapi/verbs/completed",
-                "http://adlnet.gov/expapi/verbs/passed",
-            ],
+            verb_id__in=[VERB_COMPLETED, VERB_PASSED],
         )
         .select_related("statement")
         .order_by("-sent_at", "-id")[:limit]

@@ -70,7 +70,7 @@ def deliveries_backfill(*, destination: LRSDestination) -> int:
     statements = {
         sid: (pk, verb_id)
         for sid, pk, verb_id in Statement.objects.filter(
-            statement_id__in=[g.statement_id for g in gaps]
+            statement_id__in=[g.statement_id for g in gaps], voided=False
         ).values_list("statement_id", "pk", "verb_id")
     }
     now = timezone.now()
