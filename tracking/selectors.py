@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from courses.models import EventKind, LearningEvent
 from tracking.lrs.agents import agent_ifi
@@ -142,7 +142,7 @@ def personal_data_for_user(*, user) -> dict:
         Statement.objects.filter(actor_ifi=ifi).order_by("stored").values_list("data", flat=True)
     )
     deliveries = (
-        Delivery.objects.filter(Q(user=user))
+        Delivery.objects.filter(user=user)
         .select_related("destination", "statement")
         .order_by("created_at")
     )

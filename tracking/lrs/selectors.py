@@ -66,17 +66,11 @@ def statement_query(
     (Communication 2.1.3, "Filter Conditions for StatementRefs"), one level deep.
     """
     filters, refs = _filters(query)
-    filters.pop("voided")
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
     client_id = client.pk if client is not None and not client.can_read_all else None
-    scope = {
-        "filters": filters,
-        "refs": refs,
-        "client_id": client_id,
-        "query": query,
-        "limit": limit + 1,
-    }
-    page = statements_page(**scope)
+    page = statements_page(
+        filters=filters, refs=refs, client_id=client_id, query=query, limit=limit + 1
+    )
     return page[:limit], len(page) > limit
 
 
@@ -94,7 +88,7 @@ def _authority_client_id(ifi: str) -> int | None:
 
 def _filters(query: StatementQuery) -> tuple[dict, list[Ref]]:
     """Column filters on the statement table, and side-table filters (Communication 2.1.3)."""
-    filters: dict = {"voided": False}
+    filters: dict = {}
     refs = []
     if query.agent_ifi and query.related_agents:
         refs.append(

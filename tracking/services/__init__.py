@@ -107,7 +107,7 @@ def _deliveries_queue(*, event, statements: list[dict]) -> None:
     rows = [
         Delivery(
             destination_id=destination_id,
-            statement_id=pks[_uuid(statement_id)],
+            statement_id=pks[uuid.UUID(statement_id)],
             user=event.user,
             verb_id=VERB_VOIDED
             if event.kind == EventKind.COMPLETION_REVOKED
@@ -120,10 +120,6 @@ def _deliveries_queue(*, event, statements: list[dict]) -> None:
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     destinations_kick_on_commit(destination_ids={row.destination_id for row in rows})
-
-
-def _uuid(value: str) -> uuid.UUID:
-    return uuid.UUID(value)
 
 
 def destinations_kick_on_commit(*, destination_ids: set[int], force: bool = False) -> None:
