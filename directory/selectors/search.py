@@ -51,6 +51,7 @@ from directory.models import (
 from directory.models.validators import RRULE_DAYS
 from directory.selectors.postcodes import Point
 from directory.selectors.search_query import (
+    DELIVERY_FIELDS,
     EARTH_RADIUS_MILES,
     SearchResults,
     ServiceCard,
@@ -75,12 +76,6 @@ __all__ = [
     "service_search_page",
     "service_text_search",
 ]
-
-DELIVERY_FIELDS = {
-    "in_person": "delivers_in_person",
-    "phone": "delivers_by_phone",
-    "online": "delivers_online",
-}
 
 
 def haversine_miles(*, lat_field: str, lng_field: str, origin: Point):

@@ -14,6 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from directory.selectors.postcodes import Point
 
 EARTH_RADIUS_MILES = 3958.8
+# Delivery filter values and the Service columns that say a service delivers that way.
+DELIVERY_FIELDS = {
+    "in_person": "delivers_in_person",
+    "phone": "delivers_by_phone",
+    "online": "delivers_online",
+}
 
 
 class Sort:

@@ -35,6 +35,7 @@ from directory.models import (
 )
 from directory.selectors.postcodes import Point
 from directory.selectors.search_query import (
+    DELIVERY_FIELDS,
     EARTH_RADIUS_MILES,
     SearchResults,
     ServiceCard,
@@ -53,11 +54,6 @@ AREAS = ServiceArea._meta.db_table
 PHONES = Phone._meta.db_table
 LINKS = ServiceAtLocation._meta.db_table
 LOCATIONS = Location._meta.db_table
-DELIVERY_COLUMNS = {
-    "in_person": "delivers_in_person",
-    "phone": "delivers_by_phone",
-    "online": "delivers_online",
-}
 STATUS_LABELS = dict(ServiceStatus.choices)
 # Confidential locations (refuges) never take part: a distance would reveal where they are.
 _PLACES = (
@@ -105,7 +101,7 @@ def _filters(query: ServiceQuery, *, open_now: tuple[str, Sequence] | None) -> S
         )
     if query.delivery:
         # A KeyError for an unknown method, as the ORM filter raises: never interpolated.
-        sql.add("(" + " OR ".join(f"s.{DELIVERY_COLUMNS[m]}" for m in query.delivery) + ")")
+        sql.add("(" + " OR ".join(f"s.{DELIVERY_FIELDS[m]}" for m in query.delivery) + ")")
     if query.free_only:
         sql.add("s.free")
     if open_now is not None:

@@ -26,7 +26,10 @@ DAY_NAMES = {
 ORDER = list(DAY_NAMES)
 
 
-@register.filter
+def _and(words: list[str]) -> str:
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 def byday_label(value: str) -> str:
     """ "MO,TU,WE,TH,FR" -> "Monday to Friday"; "SA,SU" -> "Saturday and Sunday"."""
     days = [d for d in ORDER if d in {p.strip().upper() for p in (value or "").split(",")}]
@@ -35,8 +38,7 @@ def byday_label(value: str) -> str:
     indexes = [ORDER.index(d) for d in days]
     if len(days) > 2 and indexes == list(range(indexes[0], indexes[-1] + 1)):
         return f"{DAY_NAMES[days[0]]} to {DAY_NAMES[days[-1]]}"
-    names = [DAY_NAMES[d] for d in days]
-    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    return _and([DAY_NAMES[d] for d in days])
 
 
 ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}
@@ -46,10 +48,6 @@ def _ordinal(number: int) -> str:
     if number == -1:
         return "last"
     return ORDINALS[number] if number > 0 else f"{ORDINALS[-number]} to last"
-
-
-def _and(words: list[str]) -> str:
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
 @register.filter
