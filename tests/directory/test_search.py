@@ -375,3 +375,28 @@ def test_card_miles_read_as_the_floatformat_filter_would_show_them(miles):
     fields = dict.fromkeys(ServiceCard.__dataclass_fields__)
     card = ServiceCard(**{**fields, "languages": (), "distance": miles})
     assert card.miles == floatformat(miles, 1)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the stored search document is PostgreSQL's"
+)
+
+
+@postgresql_only
+def test_the_stored_search_document_follows_edits_to_the_organisation_category_and_area():
+    term = TaxonomyTermFactory(term="interpreting", name="Interpreting")
+    service = ServiceFactory(
+        name="Lantern", description="Plain text.", categories=[term], areas=["Rochdale"]
+    )
+    assert names(service_search(query=ServiceQuery(text="interpreting"))) == ["Lantern"]
+
+    service.organization.name = "Kestrel Trust"
+    service.organization.save()
+    term.name = "Translation"
+    term.save()
+    service.service_areas.get(name="Rochdale").delete()
+
+    assert names(service_search(query=ServiceQuery(text="kestrel"))) == ["Lantern"]
+    assert names(service_search(query=ServiceQuery(text="translation"))) == ["Lantern"]
+    assert names(service_search(query=ServiceQuery(text="interpreting"))) == []
+    assert names(service_search(query=ServiceQuery(text="rochdale"))) == []
