@@ -23,6 +23,9 @@ class AttemptError(ValueError):
     """The action is not possible for this attempt (the message is for the learner)."""
 
 
+STALE_STEP = "You had already moved on from that step, so nothing was changed."
+
+
 class StaleStepError(AttemptError):
     """The form was for a step the attempt has already left (another tab, or the back button)."""
 
@@ -105,7 +108,7 @@ def attempt_choose(
     scenario, state = attempt_played(attempt=attempt)
     node = state.current
     if node_key is not None and node_key != node.key:
-        raise StaleStepError("You had already moved on from that step, so nothing was changed.")
+        raise StaleStepError(STALE_STEP)
     result = engine.step(state, choice)
     attempt.status = AttemptStatus.IN_PROGRESS
     attempt.score = result.state.score

@@ -29,6 +29,7 @@ from scenarios.selectors import (
     services_for_ids,
 )
 from scenarios.services import (
+    STALE_STEP,
     AttemptError,
     StaleStepError,
     attempt_back,
@@ -132,7 +133,7 @@ def attempt_play(request: HttpRequest, registration) -> HttpResponse:
         form = ChoiceForm(data, choices=choices)
     posted_node = request.POST.get("node") or None
     if request.method == "POST" and posted_node not in (None, node.key):
-        messages.info(request, "You had already moved on from that step, so nothing was changed.")
+        messages.info(request, STALE_STEP)
         return redirect(_url("play", attempt))
     if request.method == "POST":
         if form is not None and not form.is_valid():
