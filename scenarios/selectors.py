@@ -169,15 +169,16 @@ def services_for_ids(*, ids: list[str]) -> list:
     return list(service_list_by_ids(ids=ids))
 
 
-def service_link_messages(*, ids: list[str]) -> list[str]:
-    """Warnings about linked directory services (missing, unpublished, stale), if available."""
+def service_link_messages(*, ids: list[str]) -> dict[str, str]:
+    """Warnings about linked directory services (missing, unpublished, stale) by service id,
+    in one query for all the ids given; empty without the directory app."""
     if not ids:
-        return []
+        return {}
     try:
         from directory.selectors import service_link_warnings
     except ImportError:
-        return []
-    return [warning.message for warning in service_link_warnings(ids=ids)]
+        return {}
+    return {str(w.service_id): w.message for w in service_link_warnings(ids=ids)}
 
 
 def personal_data_for_user(*, user) -> dict[str, Any]:

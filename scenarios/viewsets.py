@@ -134,11 +134,16 @@ class ScenarioMapView(ScenarioObjectMixin, TemplateView):
             svg = dot_svg(scenario_dot(graph, report))
         by_node = report.by_node()
         nodes = scenario_definition(scenario=draft)["nodes"]
+        warnings = service_link_messages(
+            ids=[i for node in nodes for i in node.get("services", [])]
+        )
         for node in nodes:
             node["issues"] = by_node.get(node["key"], [])
             node["unreachable"] = node["key"] in report.unreachable
             node["dead_end"] = node["key"] in report.dead_ends
-            node["service_warnings"] = service_link_messages(ids=node.get("services", []))
+            node["service_warnings"] = [
+                warnings[str(i)] for i in node.get("services", []) if str(i) in warnings
+            ]
         return super().get_context_data(
             scenario=draft,
             report=report,

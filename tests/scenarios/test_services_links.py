@@ -41,3 +41,26 @@ def test_check_and_map_warns_about_a_missing_linked_service(client):
         reverse("wagtailsnippets_scenarios_scenario:map", args=[scenario.pk])
     ).content.decode()
     assert f"The linked directory service {missing} no longer exists." in page
+
+
+def test_check_and_map_reads_every_endings_links_in_one_query_and_warns_on_each(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from directory.models import ReviewStatus
+
+    gone, archived = uuid.uuid4(), ServiceFactory(review_status=ReviewStatus.ARCHIVED)
+    nodes = definition()["nodes"]
+    nodes[2]["services"], nodes[3]["services"] = [str(gone)], [str(archived.pk)]
+    scenario = scenario_create(nodes=nodes)
+    client.force_login(UserFactory(roles=[Role.TRAINER]))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(
+            reverse("wagtailsnippets_scenarios_scenario:map", args=[scenario.pk])
+        ).content.decode()
+
+    assert f"The linked directory service {gone} no longer exists." in page
+    assert archived.name in page and "archived" in page
+    service_reads = [q for q in queries if 'FROM "directory_service"' in q["sql"]]
+    assert len(service_reads) == 1
