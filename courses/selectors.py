@@ -110,6 +110,9 @@ def module_route(*, path: str) -> ModulePage | None:
     if course is None:
         return None
     module._cached_parent_obj = course  # what module.get_parent() returns, read once
+    # The root paths just read serve both pages' URLs (Wagtail's own per-object cache), so
+    # building the course's link does not read them from the cache again.
+    module._wagtail_cached_site_root_paths = course._wagtail_cached_site_root_paths = roots
     module.view_restrictions_known_none = not module.any_view_restriction
     return module
 

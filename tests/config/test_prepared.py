@@ -93,3 +93,80 @@ def test_values_dicts_are_refused(users):
 
     with pytest.raises(PreparedQueryError, match="values_list"):
         query(pk=users[0].pk)
+
+
+# --- Instances built without the constructor --------------------------------------------------
+
+
+def _state(instance):
+    return (type(instance), instance._state.adding, instance._state.db)
+
+
+@pytest.fixture
+def home(db):
+    from wagtail.models import Page
+
+    return Page.objects.get(depth=2)
+
+
+def test_a_page_is_built_as_from_db_builds_it(home):
+    from wagtail.models import Page
+
+    query = PreparedQuery(
+        lambda pk: Page.objects.filter(pk=pk).only("path", "title", "url_path", "locale"),
+        pk=-7301,
+    )
+
+    built = query(pk=home.pk)[0]
+    expected = Page.objects.only("path", "title", "url_path", "locale").get(pk=home.pk)
+
+    assert query._plans["default"].plain  # the constructor-free path was taken
+    assert _state(built) == _state(expected)
+    assert {k: v for k, v in vars(built).items() if k != "_state"} == {
+        k: v for k, v in vars(expected).items() if k != "_state"
+    }
+    assert built.get_deferred_fields() == expected.get_deferred_fields()
+    assert built.seo_title == home.seo_title  # a deferred field still loads on access
+    assert built.locale == home.locale  # and a foreign key through its id
+
+
+def test_a_streamfield_is_assigned_through_its_descriptor(db):
+    from courses.models import ModulePage
+
+    query = PreparedQuery(lambda pk: ModulePage.objects.filter(pk=pk), pk=-7301)
+
+    assert query(pk=-1) == []  # the row plan is made on the first run
+    plan = query._plans["default"]
+    assert "body" in plan.setattr_names
+    assert "title" not in plan.setattr_names
+
+
+def test_a_connected_post_init_receiver_still_runs(users):
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk), pk=-7301)
+    post_init.connect(receiver, sender=User)
+    try:
+        assert query(pk=users[0].pk) == [users[0]]
+    finally:
+        post_init.disconnect(receiver, sender=User)
+
+    assert seen == [users[0].pk]
+
+
+def test_a_model_with_an_unknown_constructor_goes_through_from_db(users):
+    query = PreparedQuery(lambda pk: User.objects.filter(pk=pk), pk=-7301)
+
+    with (
+        mock.patch("config.prepared._PLAIN_INITS", frozenset({object.__init__})),
+        mock.patch.object(User, "from_db", wraps=User.from_db) as from_db,
+    ):
+        assert query(pk=users[1].pk) == [users[1]]
+
+    assert not query._plans["default"].plain
+    from_db.assert_called_once()
