@@ -177,3 +177,63 @@ def test_choice_values_read_back_as_their_keys_and_unknown_ones_are_refused():
         )
         == 1
     )
+
+
+def test_module_block_tag_renders_what_include_block_renders(db):
+    """The module page's own block tag gives each block's template the same variables."""
+    from django.template import engines
+    from django.test import RequestFactory
+
+    from courses.selectors import BlockItem
+    from tests.courses.factories import (
+        ModulePageFactory,
+        block_id,
+        check,
+        markdown,
+        reflection,
+        section,
+    )
+
+    accordion = {
+        "type": "accordion",
+        "value": {"items": [{"heading": "One", "text": "*A*"}, {"heading": "Two", "text": "B"}]},
+        "id": block_id(),
+    }
+
+    page = ModulePageFactory(
+        body=[
+            section(
+                "All kinds",
+                markdown("Some **text**"),
+                check(question="Q1", correct=(0,)),
+                reflection(),
+                accordion,
+            )
+        ]
+    )
+    content = list(list(page.body)[0].value["content"])
+    states = [
+        {},
+        {"answered": True, "correct": True, "chosen": [{"text": "A", "feedback": "Yes"}]},
+        {"text": "My answer <b>kept</b>"},
+        {},
+    ]
+    items = [BlockItem(block=b, state=s) for b, s in zip(content, states, strict=True)]
+    django_engine = engines["django"]
+    ours = django_engine.from_string(
+        "{% load courses_tags %}{% for item in items %}[{% module_block item %}]{% endfor %}"
+    )
+    wagtails = django_engine.from_string(
+        "{% load wagtailcore_tags %}{% for item in items %}"
+        "[{% include_block item.block with state=item.state block_id=item.block.id %}]"
+        "{% endfor %}"
+    )
+    request = RequestFactory().get("/")
+    request.META["CSRF_COOKIE"] = "x" * 32
+    context = {"items": items, "page": page, "csrf_token": "fixed-token"}
+
+    html = ours.render(context, request)
+
+    assert html == wagtails.render(context, request)
+    assert html.count("[") >= 4 and "My answer &lt;b&gt;kept&lt;/b&gt;" in html
+    assert f"/courses/modules/{page.pk}/checks/{content[1].id}/" in html

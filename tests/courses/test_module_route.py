@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import set_script_prefix
 from wagtail.models import Page, PageViewRestriction, Site
 
 from accounts.roles import Role
@@ -162,3 +163,22 @@ def test_module_page_is_served_when_the_site_lives_under_a_sub_path(client, lear
 
     assert response.status_code == 200
     assert response.context["page"].slug == "module-one"
+
+
+def test_block_forms_post_under_the_sub_path_too(client, learner, course):
+    enrolment_create(user=learner, course=course)
+    client.force_login(learner)
+    page = module(course)
+    url = f"{page.url}?section=2"
+    check_ids = [b.id for b in list(page.body)[1].value["content"]]
+    plain = client.get(url).content.decode()  # the form actions are now remembered
+
+    set_script_prefix("/training/")  # what the WSGI handler does for SCRIPT_NAME=/training
+    try:
+        html = client.get(url, SCRIPT_NAME="/training").content.decode()
+    finally:
+        set_script_prefix("/")
+
+    for block_id in check_ids:
+        assert f'action="/courses/modules/{page.pk}/checks/{block_id}/"' in plain
+        assert f'action="/training/courses/modules/{page.pk}/checks/{block_id}/"' in html
