@@ -80,6 +80,7 @@ def env_database(name: str, default: str) -> dict:
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}: the URL {raw!r} names no database")
     if engine == "django.db.backends.sqlite3":
+        config["ENGINE"] = "config.sqlite"  # Django's, converting each SQL text once
         config["CONN_MAX_AGE"] = 0
         # WAL lets the dev server and an eager worker read while another request writes.
         config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
