@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from config.prepared import PreparedQuery
+from config.prepared import Inline, PreparedQuery
 from courses.models import (
     CheckAnswer,
     Completion,
@@ -163,8 +163,9 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
 # Compiled once per process (config/prepared.py): the module page runs it on every request.
 _ENROLMENT_AND_VIEWED = PreparedQuery(
     lambda user_id, course_id, module_id: (
+        # The status is in the SQL text: see Inline (the open-enrolment index is partial).
         Enrolment.objects.filter(
-            user_id=user_id, course_id=course_id, status=EnrolmentStatus.IN_PROGRESS
+            user_id=user_id, course_id=course_id, status=Inline(EnrolmentStatus.IN_PROGRESS)
         )
         .annotate(seen=FilteredRelation("sections", condition=Q(sections__module_id=module_id)))
         .annotate(seen_block=F("seen__block_id"))

@@ -170,3 +170,38 @@ def test_a_model_with_an_unknown_constructor_goes_through_from_db(users):
 
     assert not query._plans["default"].plain
     from_db.assert_called_once()
+
+
+# --- Constants in the SQL text -----------------------------------------------------------------
+
+
+def test_inline_constants_are_written_into_the_sql_and_still_filter(users):
+    from config.prepared import Inline
+
+    User.objects.filter(pk=users[1].pk).update(first_name="Fixed")
+    query = PreparedQuery(
+        lambda pk: User.objects.filter(first_name=Inline("Fixed"), pk__gte=pk).order_by("pk"),
+        pk=-7301,
+    )
+
+    assert query(pk=users[0].pk) == [users[1]]
+    _, sql, slots, _ = query._compiled["default"]
+    assert "'Fixed'" in sql
+    assert [kind for kind, _ in slots] == ["arg"]  # the constant is no parameter
+
+
+@pytest.mark.parametrize("value", ["it's", "a b", "", "x" * 65, 1.5, None])
+def test_inline_refuses_anything_that_would_need_quoting(value):
+    from config.prepared import Inline
+
+    with pytest.raises(ValueError, match="short code"):
+        Inline(value)
+
+
+def test_the_open_enrolment_lookup_binds_no_status(db):
+    from courses.services.learning import _ENROLMENT_AND_VIEWED
+
+    _, sql, slots, _ = _ENROLMENT_AND_VIEWED._compile("default")
+
+    assert "\"status\" = 'in_progress'" in sql
+    assert all(kind == "arg" for kind, _ in slots)
