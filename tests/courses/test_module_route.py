@@ -182,3 +182,23 @@ def test_block_forms_post_under_the_sub_path_too(client, learner, course):
     for block_id in check_ids:
         assert f'action="/courses/modules/{page.pk}/checks/{block_id}/"' in plain
         assert f'action="/training/courses/modules/{page.pk}/checks/{block_id}/"' in html
+
+
+def test_module_routing_reads_the_page_by_an_index_on_its_url_path():
+    columns = {
+        name: info["columns"]
+        for name, info in connection.introspection.get_constraints(
+            connection.cursor(), "wagtailcore_page"
+        ).items()
+        if info["index"]
+    }
+
+    assert columns.get("courses_wagtailcore_page_url_path") == ["url_path"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM wagtailcore_page WHERE live AND url_path = %s",
+                ["/home/courses/x/"],
+            )
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "courses_wagtailcore_page_url_path" in plan
