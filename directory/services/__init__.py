@@ -4,6 +4,7 @@ from directory.services.exporting import CSV_COLUMNS, directory_export_csv, dire
 from directory.services.importing import ImportReport, RowError, directory_import, oruk_validator
 from directory.services.reviews import (
     problem_report_create,
+    problem_report_reopen,
     problem_report_resolve,
     review_reminders_send,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "directory_import",
     "oruk_validator",
     "problem_report_create",
+    "problem_report_reopen",
     "problem_report_resolve",
     "review_reminders_send",
     "source_read",

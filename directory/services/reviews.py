@@ -34,6 +34,15 @@ def problem_report_resolve(*, report: ProblemReport, note: str = "") -> ProblemR
     return report
 
 
+def problem_report_reopen(*, report: ProblemReport) -> ProblemReport:
+    """Open a report again: it is no longer resolved, so it keeps no resolved time."""
+    if report.status != ProblemReportStatus.OPEN or report.resolved_at is not None:
+        report.status = ProblemReportStatus.OPEN
+        report.resolved_at = None
+        report.save(update_fields=["status", "resolved_at"])
+    return report
+
+
 def review_reminders_send() -> int:
     """Email each assurer the entries they must review; returns how many emails were sent.
 

@@ -129,3 +129,20 @@ def test_problem_report_can_be_resolved_in_the_admin(client, editor):
     report.refresh_from_db()
     assert report.status == "resolved" and report.resolution_note == "Phoned them"
     assert report.resolved_at is not None
+
+
+def test_a_report_opened_again_in_the_admin_loses_its_resolved_time(client, editor):
+    report = ProblemReport.objects.create(service=ServiceFactory(), description="Wrong phone")
+    url = f"/admin/snippets/directory/problemreport/edit/{report.pk}/"
+    client.post(url, {"status": "resolved", "resolution_note": "Fixed"})
+    report.refresh_from_db()
+    first_stamp = report.resolved_at
+
+    response = client.post(url, {"status": "open", "resolution_note": "Still wrong"})
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "open" and report.resolved_at is None
+    client.post(url, {"status": "resolved", "resolution_note": "Fixed now"})
+    report.refresh_from_db()
+    assert report.resolved_at is not None and report.resolved_at >= first_stamp
