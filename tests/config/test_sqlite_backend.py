@@ -25,3 +25,15 @@ def test_placeholders_literal_percents_and_named_parameters_convert_as_djangos_d
         assert cursor.fetchall() == [(1, "two")]
 
     assert base._qmark.cache_info().hits >= 1
+
+
+def test_long_texts_are_converted_but_not_kept():
+    base._qmark.cache_clear()
+    values = list(range(base.MEMO_MAX_CHARS // 3))
+    placeholders = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        sql = f"SELECT count(*) FROM (SELECT 1 WHERE 1 IN ({placeholders}))"  # noqa: S608
+        cursor.execute(sql, values)
+        assert cursor.fetchall() == [(1,)]
+
+    assert base._qmark.cache_info().currsize == 0
