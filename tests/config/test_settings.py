@@ -78,7 +78,7 @@ def test_without_a_broker_tasks_run_eagerly_and_sqlite_is_the_default(monkeypatc
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # The browser harness sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly rejects.
-    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL"}
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(DATABASE_URL="sqlite:////tmp/settings-check.sqlite3", **env)
     return subprocess.run(  # noqa: S603  fixed arguments, our own manage.py
@@ -108,7 +108,21 @@ def test_production_settings_pass_the_deployment_checklist_with_no_warnings():
         SECRET_KEY=secrets.token_urlsafe(50),
         SITE_URL="https://training.example.org",
         ALLOWED_HOSTS="training.example.org",
+        CACHE_URL="redis://127.0.0.1:6379/13",
     )
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_a_cache_each_worker_keeps_to_itself():
+    result = manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        SITE_URL="https://training.example.org",
+        ALLOWED_HOSTS="training.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "CACHE_URL: production needs a shared cache" in result.stderr
