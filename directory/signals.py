@@ -2,7 +2,9 @@
 
 Registered in DirectoryConfig.ready(). Each handler only calls the one idempotent refresh
 (a single UPDATE by primary key; nothing at all on SQLite), so every write path (admin, import,
-factories, shell) stays searchable without remembering to reindex.
+factories, shell) stays searchable without remembering to reindex. Inside
+``search_document_refresh_deferred()`` (the importer) the services are collected and refreshed
+once at the end instead.
 """
 
 from django.db import transaction
@@ -10,28 +12,28 @@ from django.db.models.signals import post_delete, post_save
 
 from directory.models import Attribute, Language, Organization, Service, ServiceArea, TaxonomyTerm
 from directory.selectors.filter_panel import filter_options_changed
-from directory.services.search_document import search_document_refresh
+from directory.services.search_document import search_document_touched
 
 
 def _service_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        search_document_refresh(service_ids=[instance.pk])
+        search_document_touched(service_ids=[instance.pk])
 
 
 def _child_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.service_id:
-        search_document_refresh(service_ids=[instance.service_id])
+        search_document_touched(service_ids=[instance.service_id])
 
 
 def _organization_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        search_document_refresh(service_ids=instance.services.values_list("pk", flat=True))
+        search_document_touched(service_ids=instance.services.values_list("pk", flat=True))
 
 
 def _term_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         ids = instance.service_attributes.values_list("service_id", flat=True)
-        search_document_refresh(service_ids=ids)
+        search_document_touched(service_ids=ids)
 
 
 def _filter_options_stale(sender, instance, raw=False, **kwargs):

@@ -41,7 +41,7 @@ from directory.models import (
 from directory.models.validators import language_name
 from directory.selectors import PostcodeError, postcode_point
 from directory.selectors.oruk import CONFIDENTIAL_NAME, free_cost_option_id, service_oruk
-from directory.services.search_document import search_document_refresh
+from directory.services.search_document import search_document_refresh_deferred
 from directory.services.sources import SourceBatch
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "oruk" / "schema"
@@ -476,7 +476,8 @@ def _import_row(record: dict, label: str, source: str, terms: dict, report: Impo
         return
     before = _fingerprint(record["id"])
     try:
-        with transaction.atomic():
+        # One search-document refresh for the service and all its children, after the row.
+        with search_document_refresh_deferred(), transaction.atomic():
             service, created = _ServiceWriter(record, terms).write()
             after = _fingerprint(service.pk)
             if before == after:
@@ -488,7 +489,6 @@ def _import_row(record: dict, label: str, source: str, terms: dict, report: Impo
         report.rejected.extend(RowError(source, label, f, m) for f, m in rejected.errors)
         return
     index.insert_or_update_object(service)
-    search_document_refresh(service_ids=[service.pk])
     (report.created if created else report.updated).append(str(service.pk))
 
 

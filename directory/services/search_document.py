@@ -7,7 +7,9 @@ organisation (B), then description, referral route, eligibility, categories, lan
 areas (C). SQLite keeps Wagtail's FTS5 backend, which this module leaves alone.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection
 
@@ -45,3 +47,34 @@ def search_document_refresh(*, service_ids: Iterable | None = None) -> None:
         ids = [str(pk) for pk in service_ids]
         if ids:
             cursor.execute(_REFRESH_SQL + " AND s.id = ANY(%s::uuid[])", [ids])
+
+
+# The services whose documents a deferred block will refresh (None outside such a block).
+_deferred: ContextVar[set | None] = ContextVar("directory_search_document_deferred", default=None)
+
+
+@contextmanager
+def search_document_refresh_deferred() -> Iterator[set]:
+    """Collect the services that saves inside the block touch; refresh them once at its end.
+
+    The signal handlers (directory/signals.py) refresh a service on every save of it or of its
+    categories, languages and areas: one UPDATE each. An import writes a service and all of
+    those in one go, so it defers them to a single UPDATE. Nothing is refreshed when the block
+    raises (its writes are rolled back).
+    """
+    pending: set = set()
+    token = _deferred.set(pending)
+    try:
+        yield pending
+    finally:
+        _deferred.reset(token)
+    search_document_refresh(service_ids=pending)
+
+
+def search_document_touched(*, service_ids: Iterable) -> None:
+    """A save touched these services: refresh them now, or at the end of a deferred block."""
+    pending = _deferred.get()
+    if pending is None:
+        search_document_refresh(service_ids=service_ids)
+    else:
+        pending.update(str(pk) for pk in service_ids)

@@ -317,3 +317,36 @@ def test_national_services_file_is_real_oruk(terms):
     assert not report.rejected, [str(e) for e in report.rejected]
     demo = TaxonomyTermFactory._meta.model.objects.get(term="demo-data")
     assert not Service.objects.filter(attributes__taxonomy_term=demo, pk__in=report.created)
+
+
+def test_an_imported_service_has_its_search_document_refreshed_once(terms):
+    from unittest import mock
+
+    from directory.services import search_document
+
+    with mock.patch.object(
+        search_document, "search_document_refresh", wraps=search_document.search_document_refresh
+    ) as refresh:
+        run([service_record()])
+        calls_for_new = [sorted(map(str, c.kwargs["service_ids"])) for c in refresh.call_args_list]
+        refresh.reset_mock()
+        run([service_record()])  # unchanged: rolled back, so nothing to refresh
+
+    # The service row, its category, language and area each fire a signal; one refresh.
+    assert calls_for_new == [[SERVICE_ID]]
+    assert refresh.call_count == 0
+
+
+def test_outside_an_import_each_save_still_refreshes_at_once(terms):
+    from unittest import mock
+
+    from directory.services import search_document
+
+    with mock.patch.object(search_document, "search_document_refresh") as refresh:
+        service = ServiceFactory()
+        Language.objects.create(service=service, code="pol", name="Polish")
+
+    assert [list(map(str, c.kwargs["service_ids"])) for c in refresh.call_args_list][-1] == [
+        str(service.pk)
+    ]
+    assert refresh.call_count >= 2
