@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, SITE_URL
+from config.settings.base import SITE_URL
 
 if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("SECRET_KEY: must be set in production")
@@ -12,10 +12,13 @@ if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG: must be off in production")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured(f"SITE_URL: production needs an https:// address, got {SITE_URL!r}")
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+if not env_str("CACHE_URL"):
     # Sessions are cached (cached_db): with a cache per gunicorn worker, a sign-out in one
-    # worker would leave the session alive in the others' copies.
-    raise ImproperlyConfigured("CACHE_URL: production needs a shared cache, e.g. redis://host/0")
+    # worker would leave the session alive in the others' copies. locmem:// must be asked for.
+    raise ImproperlyConfigured(
+        "CACHE_URL: production needs a shared cache, e.g. redis://host:6379/0 "
+        "(locmem:// only for a single process)"
+    )
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
