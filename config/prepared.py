@@ -40,7 +40,7 @@ from wagtail.models.pages import ShowInMenusMixin
 
 # Constructors that, given positional field values including the primary key, only set those
 # values: Django's own, and Wagtail's and modelcluster's, which add work only for new pages or
-# keyword arguments (read in Wagtail 8.0 and modelcluster 6.4).
+# keyword arguments (read in Wagtail 8.0 and modelcluster 6.5).
 _PLAIN_INITS = frozenset(
     {object.__init__, models.Model.__init__}
     | {cls.__dict__["__init__"] for cls in (ClusterableModel, AbstractPage, ShowInMenusMixin)}
@@ -64,6 +64,17 @@ def _set_through_descriptor(model: type[models.Model], name: str) -> bool:
     return hasattr(type(descriptor), "__set__") and not isinstance(descriptor, _PLAIN_DESCRIPTORS)
 
 
+def _parent_keys(model: type[models.Model], loaded: set[str]) -> list[tuple[str, str]]:
+    """Parent models' primary keys not selected whose value is a selected parent link's."""
+    keys = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.attname not in loaded:
+            link = model._meta.get_ancestor_link(field.model)
+            if link is not None and link.attname in loaded:
+                keys.append((field.attname, link.attname))
+    return keys
+
+
 @dataclass(frozen=True)
 class _RowPlan:
     """How a row of the compiled query becomes an instance, worked out from its columns once."""
@@ -75,6 +86,7 @@ class _RowPlan:
     converters: list[tuple[int, list, Any]]  # (position, converter functions, column)
     plain: bool  # the model may be built without its constructor (see the module docstring)
     setattr_names: frozenset[str]  # names whose descriptors must see the assignment
+    parent_keys: list[tuple[str, str]]  # (a parent's primary key, the link holding its value)
 
     @classmethod
     def for_columns(cls, model: type[models.Model], columns: list[str], using: str) -> "_RowPlan":
@@ -99,6 +111,7 @@ class _RowPlan:
             setattr_names=frozenset(
                 f.attname for f in fields if _set_through_descriptor(model, f.attname)
             ),
+            parent_keys=_parent_keys(model, {f.attname for f in fields}),
         )
 
     def instance(self, row: tuple, connection) -> models.Model:
@@ -116,6 +129,10 @@ class _RowPlan:
                     setattr(instance, name, row[position])
                 else:
                     values[name] = row[position]
+            # A parent's id is its child's link (page_ptr_id); Wagtail's page constructor
+            # reads it, which loads it from the link, so a constructed page has it set.
+            for name, link in self.parent_keys:
+                values[name] = values[link]
         else:
             instance = model.from_db(using, self.names, [row[n] for n in self.positions])
         for name, position in self.annotations:

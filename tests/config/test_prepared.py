@@ -205,3 +205,20 @@ def test_the_open_enrolment_lookup_binds_no_status(db):
 
     assert "\"status\" = 'in_progress'" in sql
     assert all(kind == "arg" for kind, _ in slots)
+
+
+def test_a_child_page_is_built_with_its_parents_id_as_from_db_builds_it(db):
+    from courses.models import ModulePage
+    from tests.courses.factories import ModulePageFactory
+
+    page = ModulePageFactory()
+    fields = ("path", "title", "url_path", "body")
+    query = PreparedQuery(lambda pk: ModulePage.objects.filter(pk=pk).only(*fields), pk=-7301)
+
+    built = query(pk=page.pk)[0]
+    expected = ModulePage.objects.only(*fields).get(pk=page.pk)
+
+    assert query._plans["default"].plain
+    assert built.get_deferred_fields() == expected.get_deferred_fields()
+    assert "id" not in built.get_deferred_fields() and built.__dict__["id"] == page.pk
+    assert list(built.body.raw_data) == list(expected.body.raw_data) and list(built.body)

@@ -1,5 +1,6 @@
 """Every block renders accessibly; Markdown is sanitised; block validation catches bad content."""
 
+import datetime
 import uuid
 
 import pytest
@@ -218,15 +219,19 @@ def test_module_block_tag_renders_what_include_block_renders(db):
         {"text": "My answer <b>kept</b>"},
         {},
     ]
+    # A date, to show the page's own "localize off" does not reach into its blocks.
+    states.append({"text": datetime.date(2026, 1, 5)})
+    content.append(content[2])
     items = [BlockItem(block=b, state=s) for b, s in zip(content, states, strict=True)]
     django_engine = engines["django"]
     ours = django_engine.from_string(
-        "{% load courses_tags %}{% for item in items %}[{% module_block item %}]{% endfor %}"
+        "{% load courses_tags l10n %}{% localize off %}{% for item in items %}"
+        "[{% module_block item %}]{% endfor %}{% module_block missing %}{% endlocalize %}"
     )
     wagtails = django_engine.from_string(
-        "{% load wagtailcore_tags %}{% for item in items %}"
+        "{% load wagtailcore_tags l10n %}{% localize off %}{% for item in items %}"
         "[{% include_block item.block with state=item.state block_id=item.block.id %}]"
-        "{% endfor %}"
+        "{% endfor %}{% include_block missing %}{% endlocalize %}"
     )
     request = RequestFactory().get("/")
     request.META["CSRF_COOKIE"] = "x" * 32
@@ -235,5 +240,6 @@ def test_module_block_tag_renders_what_include_block_renders(db):
     html = ours.render(context, request)
 
     assert html == wagtails.render(context, request)
-    assert html.count("[") >= 4 and "My answer &lt;b&gt;kept&lt;/b&gt;" in html
+    assert html.count("[") >= 5 and "My answer &lt;b&gt;kept&lt;/b&gt;" in html
+    assert "5 Jan 2026" in html
     assert f"/courses/modules/{page.pk}/checks/{content[1].id}/" in html
