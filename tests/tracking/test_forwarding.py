@@ -227,3 +227,29 @@ def test_reconciliation_asks_the_destination_for_delivered_completions(
     Statement.objects.filter(pk=gone.statement_id).update(voided=False)  # ask by statementId
     verified = destination_verify(destination=destination)
     assert verified["missing"] == [str(gone.statement.statement_id)]  # voided there: 404
+
+
+def test_a_failed_batch_goes_back_in_the_queue_in_one_update(
+    partner, police_officer, tracked_course
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lrs, destination = partner
+    lrs.stop()
+    _events(police_officer, tracked_course[0], 4)  # one batch of 4
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            report = destination_deliver(destination_id=destination.pk)
+    finally:
+        lrs.start()
+
+    retry_updates = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('UPDATE "tracking_delivery" SET "state" = \'retry\'')
+    ]
+    assert report.retry == 4 and _states(destination)["retry"] == 4
+    assert len(retry_updates) == 1
+    due = set(Delivery.objects.filter(destination=destination).values_list("next_attempt_at"))
+    assert len(due) == 1  # one delay for the batch

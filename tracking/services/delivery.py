@@ -132,15 +132,20 @@ def _record_retry(rows, destination, status: int | None, error: str, report) -> 
             f"gave up after {destination.max_attempts} attempts; last error: {error}",
             report,
         )
+    # One UPDATE per attempt count (a batch is claimed together, so usually one in all): the
+    # rows go back in the queue together, with one jittered delay.
+    by_attempts: dict[int, list[int]] = {}
     for row in rows:
         if row.attempts < destination.max_attempts:
-            Delivery.objects.filter(pk=row.pk, state=DeliveryState.SENDING).update(
-                state=DeliveryState.RETRY,
-                next_attempt_at=now + backoff(attempts=row.attempts),
-                last_status=status,
-                last_error=error[:ERROR_LIMIT],
-            )
-            report.retry += 1
+            by_attempts.setdefault(row.attempts, []).append(row.pk)
+    for attempts, ids in by_attempts.items():
+        Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING).update(
+            state=DeliveryState.RETRY,
+            next_attempt_at=now + backoff(attempts=attempts),
+            last_status=status,
+            last_error=error[:ERROR_LIMIT],
+        )
+        report.retry += len(ids)
 
 
 def _after_send(rows) -> None:
