@@ -10,7 +10,6 @@ from wagtail.snippets.models import register_snippet
 from directory.models import ProblemReport, ProblemReportStatus, Service
 from directory.selectors import problem_reports_open, service_ids_in, service_link_warnings
 from directory.services import problem_report_reopen, problem_report_resolve
-from directory.services.search_document import search_document_refresh
 from directory.viewsets import DirectoryViewSetGroup
 
 register_snippet(DirectoryViewSetGroup)
@@ -19,12 +18,12 @@ register_snippet(DirectoryViewSetGroup)
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def after_directory_edit(request, instance):
-    # The search index reads categories and languages, saved after the service row itself;
+    # Wagtail's search index reads categories and languages, saved after the service row
+    # itself (the stored PostgreSQL document follows each of those saves: directory/signals.py);
     # a report marked resolved in the admin gets its resolved time stamped, and one opened
     # again loses it.
     if isinstance(instance, Service):
         index.insert_or_update_object(instance)
-        search_document_refresh(service_ids=[instance.pk])
     elif isinstance(instance, ProblemReport) and instance.status == ProblemReportStatus.RESOLVED:
         problem_report_resolve(report=instance)
     elif isinstance(instance, ProblemReport):
