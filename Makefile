@@ -65,7 +65,11 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# Celery runs tasks eagerly here (no broker); `celery beat` beside the web server runs the
+# periodic ones (the delivery sweeper every minute, reminders, rollups) in its own process.
 serve:
+	@$(BIN)/celery -A config beat --loglevel=warning --schedule=$(VENV)/celerybeat-schedule & \
+	beat=$$!; trap 'kill $$beat 2>/dev/null' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install-test

@@ -27,7 +27,7 @@ def _status_for(agency: Agency) -> MembershipStatus:
 def _enqueue_pending_notice(user: User) -> None:
     from accounts.tasks import membership_pending_notify_task
 
-    transaction.on_commit(partial(membership_pending_notify_task.delay, user.pk))
+    transaction.on_commit(partial(membership_pending_notify_task.delay, user.pk), robust=True)
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def membership_decide(*, decided_by: User, member_id: int, approve: bool) -> Use
     logger.info("membership %s: user %s by %s", member.membership_status, member.pk, decided_by.pk)
     from accounts.tasks import membership_decision_notify_task
 
-    transaction.on_commit(partial(membership_decision_notify_task.delay, member.pk))
+    transaction.on_commit(partial(membership_decision_notify_task.delay, member.pk), robust=True)
     return member
 
 

@@ -80,8 +80,18 @@ def env_database(name: str, default: str) -> dict:
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}: the URL {raw!r} names no database")
     if engine == "django.db.backends.sqlite3":
-        config["ENGINE"] = "config.sqlite"  # Django's, converting each SQL text once
         config["CONN_MAX_AGE"] = 0
-        # WAL lets the dev server and an eager worker read while another request writes.
-        config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+# SQLite for concurrent use, as Django 5.1+ documents it ("Setting pragma options",
+# "Transactions behavior"). WAL lets readers carry on while one connection writes.
+# IMMEDIATE takes the write lock when a transaction begins, so a transaction that reads and
+# then writes waits for the lock (up to ``timeout`` seconds) instead of failing with
+# "database is locked" when it tries to upgrade a read lock held beside another writer.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}

@@ -14,3 +14,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than memory, so live-server tests (browser journeys, the concurrency test)
+    # give each server thread its own connection under WAL, as the embedded default runs.
+    # One file per pytest process; Django deletes it when the run ends.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"safeguarding-test-{os.getpid()}.sqlite3")
+    }

@@ -26,7 +26,7 @@ def certificate_issue(*, completion: Completion) -> Certificate:
     )
     from courses.tasks import certificate_email_send_task
 
-    transaction.on_commit(partial(certificate_email_send_task.delay, certificate.pk))
+    transaction.on_commit(partial(certificate_email_send_task.delay, certificate.pk), robust=True)
     return certificate
 
 

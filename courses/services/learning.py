@@ -109,7 +109,7 @@ def enrolments_assign(*, course: CoursePage, learners, assigned_by) -> list[Enro
                 continue
             if existing is None:
                 transaction.on_commit(
-                    partial(enrolment_assigned_email_send_task.delay, enrolment.pk)
+                    partial(enrolment_assigned_email_send_task.delay, enrolment.pk), robust=True
                 )
         enrolments.append(enrolment)
     return enrolments

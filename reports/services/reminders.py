@@ -44,7 +44,7 @@ def staff_reminders_create(
     from reports.tasks import staff_reminder_send_task
 
     for reminder in reminders:
-        transaction.on_commit(partial(staff_reminder_send_task.delay, reminder.pk))
+        transaction.on_commit(partial(staff_reminder_send_task.delay, reminder.pk), robust=True)
     return reminders
 
 

@@ -73,7 +73,8 @@ def test_without_a_broker_tasks_run_eagerly_and_sqlite_is_the_default(monkeypatc
     settings = runpy.run_path(str(BASE_SETTINGS))
 
     assert settings["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert settings["DATABASES"]["default"]["ENGINE"] == "config.sqlite"  # Django's, subclassed
+    assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["DATABASES"]["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:

@@ -94,10 +94,10 @@ def destination_factory(db):
 
 @pytest.fixture(scope="session")
 def partner_lrs(tmp_path_factory):
-    """A partner LRS in its own process and database, on a port in this app's range."""
-    from tests.tracking.partner_lrs import PartnerLRS
+    """A partner LRS in its own process and database, on a free port (kept across restarts)."""
+    from tests.tracking.partner_lrs import PartnerLRS, free_port
 
-    lrs = PartnerLRS(folder=tmp_path_factory.mktemp("partner-lrs"), port=8711)
+    lrs = PartnerLRS(folder=tmp_path_factory.mktemp("partner-lrs"), port=free_port())
     lrs.setup()
     lrs.start()
     yield lrs

@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
+def free_port() -> int:
+    """A port nothing listens on now, so parallel test runs on one machine do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class PartnerLRS:
     def __init__(self, *, folder: Path, port: int):
         self.db_path = folder / "partner-lrs.sqlite3"

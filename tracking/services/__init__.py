@@ -136,7 +136,10 @@ def destinations_kick_on_commit(*, destination_ids: set[int], force: bool = Fals
                 for _ in range(PARALLEL_TASKS):
                     destination_deliver_task.delay(destination_id)
 
-    transaction.on_commit(kick)
+    # Robust: the statements are committed whatever happens here. With Celery eager (the
+    # embedded default) delivery runs right now, in the learner's request; a failure is logged
+    # and the rows stay due for the sweeper, and the learner's page is not an error page.
+    transaction.on_commit(kick, robust=True)
 
 
 def destination_kick_clear(*, destination_id: int) -> None:

@@ -18,8 +18,8 @@ from tincan import (
 
 from tracking.lrs.clients import lrs_client_create
 
-# Inside this engineer's port range; one server for the module.
-LIVE_ADDRESS = "127.0.0.1:8231"
+# Port 0: the server takes a free one, so parallel test runs on one machine do not collide.
+LIVE_ADDRESS = "127.0.0.1:0"
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
