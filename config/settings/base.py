@@ -140,6 +140,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
+# Evaluation figures cover whole reporting years starting in this month (4: April to March),
+# never custom ranges, so that overlapping ranges cannot be differenced (reports/selectors).
+REPORTING_YEAR_START_MONTH = 4
+
 PERSONAL_DATA_EXPORTERS = [
     "accounts.selectors.learning_events_for_user",
     "courses.selectors.personal_data_for_user",

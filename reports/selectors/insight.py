@@ -1,7 +1,10 @@
 """Scenario insight: what practitioners chose at each decision, by practice rating and sector.
 
-Small counts are suppressed here, in the selector, so that every screen and export shows the
-same protected figures: a count from 1 to 4 becomes "fewer than 5" (SUPPRESSED).
+Small numbers are suppressed here, in the selector, so that every screen and export shows the
+same protected figures. A cell counts distinct learners, not attempts (one person replaying a
+scenario five times is still one person), and a cell that fewer than 5 learners contribute to,
+zeros included, shows "fewer than 5" (SUPPRESSED): a zero beside "fewer than 5" in an agency
+where one person played would otherwise tell a lead exactly what that person chose.
 """
 
 from collections import defaultdict
@@ -23,12 +26,17 @@ def suppress(count: int) -> int | str:
     return SUPPRESSED if 0 < count < SUPPRESSION_THRESHOLD else count
 
 
+def suppress_cell(learners: int) -> int | str:
+    """A cell's published count of distinct learners: at least 5 as it is, else "fewer than 5"."""
+    return learners if learners >= SUPPRESSION_THRESHOLD else SUPPRESSED
+
+
 @dataclass
 class ChoiceLine:
     key: str
     label: str
     rating: str
-    counts: dict[str, int | str] = field(default_factory=dict)  # sector -> suppressed count
+    counts: dict[str, int | str] = field(default_factory=dict)  # sector -> published learners
 
 
 @dataclass
@@ -41,10 +49,10 @@ class Decision:
 
 
 def scenario_insight(*, viewer, filters: ReportFilters) -> tuple[list[tuple[str, str]], list]:
-    """(sectors shown, decisions with each choice's suppressed count per sector).
+    """(sectors shown, decisions with each choice's published learner count per sector).
 
-    Counts choices that stood (not withdrawn by going back) in learners' attempts, excluding
-    previews, scoped to the viewer's agencies; three queries whatever the number of learners.
+    Counts the distinct learners whose choices stood (not withdrawn by going back), excluding
+    previews, scoped to the viewer's agencies; four queries whatever the number of learners.
     The date range is deliberately ignored: comparing two overlapping ranges (7 against 8)
     would reveal one person's choice that suppression hides, so insight always covers all time.
     """
@@ -56,19 +64,23 @@ def scenario_insight(*, viewer, filters: ReportFilters) -> tuple[list[tuple[str,
     )
     raw = (
         records.values(
-            "attempt__scenario_id",
-            "node_key",
-            "choice_key",
-            "rating",
-            "attempt__learner__agency__sector",
+            "attempt__scenario_id", "node_key", "choice_key", "attempt__learner__agency__sector"
         )
-        .annotate(n=Count("id"))
+        .annotate(n=Count("attempt__learner_id", distinct=True))
         .order_by()
     )
-    counts: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # (scenario, node, choice) -> sector -> distinct learners
+    counts: dict[tuple, dict[str, int]] = defaultdict(dict)
     for item in raw:
-        key = (item["attempt__scenario_id"], item["node_key"], item["choice_key"], item["rating"])
-        counts[key][item["attempt__learner__agency__sector"]] += item["n"]
+        key = (item["attempt__scenario_id"], item["node_key"], item["choice_key"])
+        counts[key][item["attempt__learner__agency__sector"]] = item["n"]
+    # Ratings of choices that an earlier revision of a scenario had and the current one lacks.
+    old_ratings = {
+        (item["attempt__scenario_id"], item["node_key"], item["choice_key"]): item["rating"]
+        for item in records.values("attempt__scenario_id", "node_key", "choice_key", "rating")
+        .distinct()
+        .order_by()
+    }
     sectors_seen = {s for by_sector in counts.values() for s in by_sector}
     sectors = [(value, label) for value, label in Sector.choices if value in sectors_seen]
     scenario_ids = {key[0] for key in counts}
@@ -84,19 +96,16 @@ def scenario_insight(*, viewer, filters: ReportFilters) -> tuple[list[tuple[str,
                     ChoiceLine(choice["key"], choice["label"], choice["rating"])
                 )
             known = {c.key for c in decision.choices}
-            for s_id, node, choice_key, rating in counts:
+            for (s_id, node, choice_key), rating in old_ratings.items():
                 if s_id == scenario.pk and node == decision.node_key and choice_key not in known:
-                    # A choice from an earlier revision of the scenario.
                     decision.choices.append(ChoiceLine(choice_key, f"({choice_key})", rating))
                     known.add(choice_key)
+            seen = False
             for line in decision.choices:
-                found = {}
-                for (s_id, node, choice_key, _), by_sector in counts.items():
-                    if (s_id, node, choice_key) == (scenario.pk, decision.node_key, line.key):
-                        for sector, n in by_sector.items():
-                            found[sector] = found.get(sector, 0) + n
-                line.counts = {sector: suppress(found.get(sector, 0)) for sector, _ in sectors}
+                found = counts.get((scenario.pk, decision.node_key, line.key), {})
+                seen = seen or bool(found)
+                line.counts = {sector: suppress_cell(found.get(sector, 0)) for sector, _ in sectors}
             decision.choices.sort(key=lambda c: RATING_ORDER.get(c.rating, 9))
-            if any(any(c.counts.values()) for c in decision.choices):
+            if seen:
                 decisions.append(decision)
     return sectors, decisions

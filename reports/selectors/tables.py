@@ -3,7 +3,9 @@ export always says exactly what the screen says."""
 
 from dataclasses import dataclass, field
 
-from reports.selectors.evaluation import evaluation_summaries
+from django.utils import timezone
+
+from reports.selectors.evaluation import evaluation_summaries, reporting_year
 from reports.selectors.figures import FigureRow, course_figures, monthly_trend
 from reports.selectors.insight import scenario_insight
 from reports.selectors.scope import ReportFilters
@@ -146,7 +148,8 @@ def insight_table(*, viewer, filters: ReportFilters) -> Table:
         columns=["Scenario", "Decision", "Choice", "Practice rating"]
         + [label for _, label in sectors],
         rows=rows,
-        note="Counts from 1 to 4 are shown as “fewer than 5” so that nobody can be identified.",
+        note="Each count is of distinct practitioners. Where fewer than 5 made a choice "
+        "(none included), it shows as “fewer than 5” so that nobody can be identified.",
     )
 
 
@@ -202,7 +205,16 @@ def evaluation_table(*, viewer, filters: ReportFilters) -> Table:
             ]
             for s in summaries
         ],
-        note="Averages are not shown for fewer than 5 responses.",
+        note=_evaluation_note(filters),
+    )
+
+
+def _evaluation_note(filters: ReportFilters) -> str:
+    first, last = reporting_year(on=timezone.localdate(filters.at))
+    return (
+        f"Figures cover the whole reporting year {first:%-d %B %Y} to {last:%-d %B %Y}, whatever "
+        "dates are chosen, so that two date ranges cannot be compared to single anyone out. "
+        "Averages are not shown for fewer than 5 responses."
     )
 
 

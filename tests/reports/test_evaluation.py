@@ -1,12 +1,14 @@
 """End-of-course evaluation, the 8 to 12 week follow-up email, and their aggregation."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import Evaluation, FollowUp, PracticeChange
-from reports.selectors.evaluation import evaluation_summaries
+from reports.selectors.evaluation import evaluation_summaries, reporting_year
 from reports.selectors.insight import SUPPRESSED
 from reports.selectors.scope import ReportFilters
 from reports.services.evaluation import EvaluationError, evaluation_submit, follow_ups_send
@@ -118,3 +120,66 @@ def test_follow_up_email_link_opens_the_question(client, course, world, travel, 
     path = re.search(r"https?://[^/]+(/reports/evaluation/follow-up/[^\s]+)", mailoutbox[0].body)
     client.force_login(user)
     assert "Has your practice changed?" in client.get(path.group(1)).content.decode()
+
+
+def five_responses(course, agency, usefulness=4):
+    for _ in range(5):
+        user, completion = completed(course, agency)
+        evaluation_submit(
+            user=user, completion=completion, usefulness=usefulness, confidence=[(1, 3), (2, 4)]
+        )
+
+
+def test_two_overlapping_date_ranges_cannot_be_differenced(course, world):
+    # Security review finding: averages over [d1, today] and [d2, today] gave one answer away.
+    five_responses(course, world.police)
+    user, completion = completed(course, world.police)
+    evaluation_submit(user=user, completion=completion, usefulness=1, confidence=[(1, 1), (1, 1)])
+    Evaluation.objects.filter(user=user).update(submitted_at=timezone.now() - timedelta(days=1))
+    today = timezone.localdate()
+    wide = evaluation_summaries(
+        viewer=world.admin, filters=ReportFilters(date_from=today - timedelta(days=300))
+    )
+    narrow = evaluation_summaries(viewer=world.admin, filters=ReportFilters(date_from=today))
+    assert wide == narrow
+    assert narrow[0].responses == 6
+
+
+def test_summaries_cover_the_reporting_year_of_the_range_end(course, world, settings):
+    settings.REPORTING_YEAR_START_MONTH = 4
+    assert reporting_year(on=date(2026, 12, 3)) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert reporting_year(on=date(2027, 3, 31)) == (date(2026, 4, 1), date(2027, 3, 31))
+    assert reporting_year(on=date(2027, 4, 1)) == (date(2027, 4, 1), date(2028, 3, 31))
+    five_responses(course, world.police)
+    Evaluation.objects.update(submitted_at=timezone.now() - timedelta(days=800))
+    assert evaluation_summaries(viewer=world.admin, filters=ReportFilters()) == []
+    two_years_ago = timezone.localdate() - timedelta(days=800)
+    (summary,) = evaluation_summaries(
+        viewer=world.admin, filters=ReportFilters(date_to=two_years_ago)
+    )
+    assert summary.responses == 5
+    assert summary.period == reporting_year(on=two_years_ago)
+
+
+def test_narrowing_to_one_agency_cannot_single_out_the_rest(course, world):
+    five_responses(course, world.police)
+    user, completion = completed(course, world.health)
+    evaluation_submit(user=user, completion=completion, usefulness=1, confidence=[(1, 1), (1, 1)])
+    (everyone,) = evaluation_summaries(viewer=world.admin, filters=ReportFilters())
+    assert everyone.usefulness is not None  # six responses across the partnership
+    (police,) = evaluation_summaries(
+        viewer=world.admin, filters=ReportFilters(agency_id=world.police.pk)
+    )
+    # Police alone has 5, but the one left out would be the difference of the two averages.
+    assert (police.responses, police.usefulness, police.outcomes) == (SUPPRESSED, None, [])
+    user, completion = completed(course, world.health)
+    evaluation_submit(user=user, completion=completion, usefulness=2, confidence=[(1, 2), (1, 2)])
+    for _ in range(3):
+        user, completion = completed(course, world.health)
+        evaluation_submit(
+            user=user, completion=completion, usefulness=2, confidence=[(1, 2), (1, 2)]
+        )
+    (police,) = evaluation_summaries(
+        viewer=world.admin, filters=ReportFilters(agency_id=world.police.pk)
+    )
+    assert (police.responses, police.usefulness) == (5, 4.0)

@@ -5,7 +5,7 @@ import io
 
 from django.urls import reverse
 
-from reports.selectors.insight import SUPPRESSED, scenario_insight, suppress
+from reports.selectors.insight import SUPPRESSED, scenario_insight, suppress, suppress_cell
 from reports.selectors.scope import ReportFilters
 from scenarios.models import ChoiceRecord
 from scenarios.services import attempt_choose, attempt_start
@@ -24,6 +24,16 @@ def test_suppress_hides_only_counts_from_one_to_four():
     assert [suppress(n) for n in (0, 1, 4, 5, 12)] == [0, SUPPRESSED, SUPPRESSED, 5, 12]
 
 
+def test_a_cell_shows_only_from_5_distinct_learners_zeros_included():
+    assert [suppress_cell(n) for n in (0, 1, 4, 5, 12)] == [
+        SUPPRESSED,
+        SUPPRESSED,
+        SUPPRESSED,
+        5,
+        12,
+    ]
+
+
 def test_choices_are_counted_by_rating_and_sector_and_small_counts_suppressed(world):
     scenario = scenario_create()
     play(scenario, world.police, "a", 5)
@@ -34,7 +44,10 @@ def test_choices_are_counted_by_rating_and_sector_and_small_counts_suppressed(wo
     (decision,) = decisions
     assert decision.question == "What do you do first?"
     counts = {(c.label, c.rating): c.counts for c in decision.choices}
-    assert counts[("Report Jade missing now", "recommended")] == {"police": 5, "health": 0}
+    assert counts[("Report Jade missing now", "recommended")] == {
+        "police": 5,
+        "health": SUPPRESSED,  # none: a zero beside "fewer than 5" would single people out
+    }
     assert counts[("Wait until morning", "risky")] == {"police": SUPPRESSED, "health": 6}
 
 
@@ -110,3 +123,25 @@ def test_a_date_range_cannot_single_out_one_persons_choice(world):
     narrowed = scenario_insight(viewer=world.admin, filters=today_only)[1]
 
     assert everything[0].choices[0].counts == narrowed[0].choices[0].counts
+
+
+def test_one_learner_in_an_agency_cannot_be_read_off_from_zeros(world):
+    # Security review finding: one police officer played; their choice showed as "fewer than 5"
+    # beside zeros for every other option, and the staff list names them.
+    scenario = scenario_create()
+    play(scenario, world.health, "a", 6)
+    play(scenario, world.police, "b", 1)
+    decisions = scenario_insight(viewer=world.admin, filters=ReportFilters())[1]
+    police = {line.key: line.counts["police"] for line in decisions[0].choices}
+    assert set(police.values()) == {SUPPRESSED}
+
+
+def test_one_learner_replaying_counts_once(world):
+    scenario = scenario_create()
+    learner = UserFactory(agency=world.police)
+    for _ in range(5):
+        attempt = attempt_start(user=learner, scenario=scenario)
+        attempt_choose(attempt=attempt, choice=None)
+        attempt_choose(attempt=attempt, choice="a")
+    decisions = scenario_insight(viewer=world.admin, filters=ReportFilters())[1]
+    assert {line.counts["police"] for line in decisions[0].choices} == {SUPPRESSED}
