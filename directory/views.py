@@ -2,6 +2,7 @@
 
 import uuid
 
+from allauth.core import ratelimit
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -92,6 +93,13 @@ def service_report_problem(request: HttpRequest, service_id: uuid.UUID) -> HttpR
     """Report a problem with an entry: creates a review task for editors, then confirms."""
     service = _service_or_404(service_id)
     form = ProblemReportForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and not ratelimit.consume(request, action="report_problem")
+    ):
+        # Anonymous reports create editors' review tasks: a flood would bury the real ones.
+        return ratelimit.respond_429(request)
     if request.method == "POST" and form.is_valid():
         problem_report_create(
             service=service,

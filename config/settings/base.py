@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -137,6 +137,32 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# One way in: the Wagtail and Django admins send sign-in, sign-out and password reset here
+# (config.urls redirects their own pages), so verification and rate limits apply everywhere.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# A signed-in person without admin access who opens the admin is sent to sign-in (as another
+# account); redirecting them onwards from there would loop back to the admin.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+
+# Rate limits are keyed by account; per-address limits stay generous because an agency's staff
+# share one proxy address (200 officers signing in at 9am must all get in). allauth reads the
+# client address from X-Forwarded-For only behind this many proxies of ours (0: REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_RATE_LIMITS = {
+    "login": "600/m/ip",
+    "login_failed": "120/m/ip,5/300s/key",
+    "signup": "100/m/ip",
+    "reset_password": "100/m/ip,3/h/key",
+    "reset_password_from_key": "100/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+    # Ours, through allauth's limiter: the directory's anonymous "report a problem" form.
+    "report_problem": "20/h/ip",
+}
 
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
