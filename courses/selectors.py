@@ -4,12 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.blocks import StreamValue
-from wagtail.models import PageViewRestriction, Site
 
-from config.prepared import PreparedQuery
 from courses.blocks import directory_services, service_ids
 from courses.models import (
     Certificate,
@@ -50,71 +48,6 @@ def course_catalogue(
 def course_modules(*, course: CoursePage) -> list[ModulePage]:
     """The course's live modules in tree order."""
     return list(ModulePage.objects.child_of(course).live().order_by("path"))
-
-
-# The module page's hot-path queries, compiled once per process (config/prepared.py).
-# Pages are read with the fields serving them needs (routing, URLs, titles, the template's);
-# the rest (revision, publishing and locking dates, owner, the course's own text) are deferred:
-# converting a dozen unused dates per page was measurable. tests/courses/test_module_route.py
-# asserts no deferred field is loaded while a module page is served.
-_PAGE_FIELDS_SERVED = (
-    "path", "depth", "numchild", "translation_key", "locale", "live", "title", "draft_title",
-    "slug", "content_type", "url_path", "alias_of",
-)  # fmt: skip
-_LIVE_MODULE_AT = PreparedQuery(
-    lambda url_path: (
-        ModulePage.objects.live()
-        .filter(url_path=url_path)
-        # Whether the site has any page privacy at all: almost never, so the page's own view
-        # restriction query (ModulePage.get_view_restrictions) is usually skipped.
-        .annotate(any_view_restriction=Exists(PageViewRestriction.objects.all()))
-        .only(*_PAGE_FIELDS_SERVED, "seo_title", "has_unpublished_changes", "content_note", "body")
-        .order_by("pk")[:1]
-    ),
-    url_path="\x00url_path",
-)
-_COURSE_AT = PreparedQuery(
-    lambda path: CoursePage.objects.filter(path=path).only(*_PAGE_FIELDS_SERVED)[:1],
-    path="\x00path",
-)
-_CHECK_ANSWERS = PreparedQuery(
-    lambda enrolment_id, module_id: CheckAnswer.objects.filter(
-        enrolment_id=enrolment_id, module_id=module_id
-    ).values_list("block_id", "chosen", "correct"),
-    enrolment_id=-7301,
-    module_id=-7302,
-)
-_REFLECTIONS = PreparedQuery(
-    lambda user_id, module_id: Reflection.objects.filter(
-        user_id=user_id, module_id=module_id
-    ).values_list("block_id", "text"),
-    user_id=-7301,
-    module_id=-7302,
-)
-
-
-def module_route(*, path: str) -> ModulePage | None:
-    """The live module at a URL path, with its course as parent, in two queries; None to defer.
-
-    Returns None (Wagtail's own routing then serves the path) unless there is exactly one site:
-    its root path comes from Wagtail's cached site root paths, so no Site or ancestor is read.
-    """
-    roots = Site.get_site_root_paths()
-    if len(roots) != 1:
-        return None
-    url_path = f"{roots[0].root_path}{path.lstrip('/')}"
-    module = next(iter(_LIVE_MODULE_AT(url_path=url_path)), None)
-    if module is None:
-        return None
-    course = next(iter(_COURSE_AT(path=module.path[: -ModulePage.steplen])), None)
-    if course is None:
-        return None
-    module._cached_parent_obj = course  # what module.get_parent() returns, read once
-    # The root paths just read serve both pages' URLs (Wagtail's own per-object cache), so
-    # building the course's link does not read them from the cache again.
-    module._wagtail_cached_site_root_paths = course._wagtail_cached_site_root_paths = roots
-    module.view_restrictions_known_none = not module.any_view_restriction
-    return module
 
 
 def module_section_ids(*, module: ModulePage) -> list[str]:
@@ -230,7 +163,7 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     sections = [
         {"id": raw["id"], "heading": raw["value"]["heading"]} for raw in module.body.raw_data
     ]
-    course = module.get_parent().specific  # cached by routing when serving
+    course = module.get_parent().specific  # the parent is read once per instance (treebeard)
     if visit is not None:
         enrolment, current, viewed = visit.enrolment, visit.position, visit.viewed
     else:
@@ -255,13 +188,15 @@ def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
     # Plain values, not model instances: only what the blocks show (the page's hot path).
     answers: dict[str, tuple[list[int], bool]] = {}
     if enrolment and "check" in kinds:
-        for block_id, chosen, correct in _CHECK_ANSWERS(
-            enrolment_id=enrolment.pk, module_id=module.pk
-        ):
+        for block_id, chosen, correct in CheckAnswer.objects.filter(
+            enrolment=enrolment, module=module
+        ).values_list("block_id", "chosen", "correct"):
             answers[block_id] = (chosen, correct)  # ordered by time: the latest wins
     reflections = {}
     if "reflection" in kinds:
-        reflections = dict(_REFLECTIONS(user_id=user.pk, module_id=module.pk))
+        reflections = dict(
+            Reflection.objects.filter(user=user, module=module).values_list("block_id", "text")
+        )
     scenario_ids = {
         b.value["scenario"].pk
         for b in blocks

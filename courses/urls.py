@@ -15,6 +15,4 @@ urlpatterns = [
     path("certificates/", views.certificate_check, name="certificate_check"),
     path("certificates/<str:code>/", views.certificate_check, name="certificate_verify"),
     path("certificates/<str:code>/pdf/", views.certificate_download, name="certificate_pdf"),
-    # Last: a module page (a Wagtail page) routed in fewer queries; anything else falls through.
-    path("<slug:course_slug>/<slug:module_slug>/", views.module_serve, name="module"),
 ]

@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.url_routing import RouteResult
-from wagtail.views import serve as wagtail_serve
 
 from accounts.selectors import user_is_agency_lead, user_is_partnership_admin
 from courses.forms import AssignForm, CheckAnswerForm, ReflectionForm
@@ -18,7 +16,6 @@ from courses.selectors import (
     certificate_verify,
     course_modules,
     module_block,
-    module_route,
     my_learning,
 )
 from courses.services.certificates import certificate_pdf
@@ -29,19 +26,6 @@ from courses.services.learning import (
     enrolments_assign,
     reflection_save,
 )
-
-
-def module_serve(request, course_slug: str, module_slug: str):
-    """Serve a module page through Wagtail's own view, with the route found in two queries.
-
-    Wagtail would read the Site, the root, the index and the course, each twice (base and
-    specific); the page's hooks, view restrictions and serve() still run as usual.
-    """
-    path = request.path_info  # without SCRIPT_NAME, as Wagtail's own URL pattern passes it
-    module = module_route(path=path) if request.method in ("GET", "HEAD") else None
-    if module is not None:
-        request._wagtail_route_for_request = RouteResult(module)
-    return wagtail_serve(request, path)
 
 
 def _section_url(module: ModulePage, block_id: str) -> str:

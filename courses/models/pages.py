@@ -4,19 +4,15 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
-from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page, PageViewRestriction
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
 
 from accounts.models import Sector
 from courses.blocks import REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
-from pages.fields import FastStreamField
 
 LEARNING_POINTS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("LP")]
 RECOMMENDATIONS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("R")]
@@ -50,25 +46,6 @@ class CourseIndexPage(Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
-
-    def route(self, request, path_components):
-        """Find a module in two queries, not four (Wagtail reads each level, then its specific)."""
-        if len(path_components) == 2:
-            course = CoursePage.objects.filter(url_path=f"{self.url_path}{path_components[0]}/")
-            course = course.first()
-            module = (
-                ModulePage.objects.live()
-                .filter(url_path=f"{self.url_path}{'/'.join(path_components)}/")
-                .first()
-                if course
-                else None
-            )
-            if module is None:
-                raise Http404
-            course._cached_parent_obj = self
-            module._cached_parent_obj = course
-            return RouteResult(module)
-        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
@@ -174,7 +151,7 @@ class ModulePage(Page):
     learning_outcomes = models.TextField(blank=True, help_text="One per line.")
     learning_points = ChoiceListField(options=LEARNING_POINTS)
     recommendations = ChoiceListField(options=RECOMMENDATIONS)
-    body = FastStreamField(ModuleBodyBlock())
+    body = StreamField(ModuleBodyBlock())
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -194,22 +171,6 @@ class ModulePage(Page):
     @property
     def learning_outcome_list(self) -> list[str]:
         return lines(self.learning_outcomes)
-
-    def get_view_restrictions(self):
-        """Wagtail's rule (this page and its ancestors, aliases read as their source) in one query.
-
-        Wagtail reads the ancestors first, then their restrictions; the ancestors' paths are
-        prefixes of this page's path, so one query with a join does both. An empty list when the
-        module's routing query found that the site has no view restrictions (``module_route``):
-        the serving path only iterates it, and even an empty queryset costs a compilation.
-        """
-        if getattr(self, "view_restrictions_known_none", False):
-            return []
-        step = self.steplen
-        paths = [self.path[:end] for end in range(step, len(self.path) + 1, step)]
-        return PageViewRestriction.objects.filter(
-            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
-        ).distinct()
 
     def serve(self, request, *args, **kwargs):
         # Module content is for signed-in learners; previews in the admin are served elsewhere.

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from config.prepared import Inline, PreparedQuery
 from courses.models import (
     CheckAnswer,
     Completion,
@@ -140,7 +139,7 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
     already seen costs one read and no writes.
     """
     section_ids = module_section_ids(module=module)
-    course = module.get_parent()  # cached by Wagtail's routing
+    course = module.get_parent()  # read once per instance (treebeard), shared with the view
     enrolment, viewed = _enrolment_and_viewed(user=user, course_id=course.pk, module=module)
     resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
     shown = _position(position, len(section_ids), resume)
@@ -160,26 +159,14 @@ def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
     return SectionVisit(enrolment=enrolment, position=shown, viewed=viewed)
 
 
-# Compiled once per process (config/prepared.py): the module page runs it on every request.
-_ENROLMENT_AND_VIEWED = PreparedQuery(
-    lambda user_id, course_id, module_id: (
-        # The status is in the SQL text: see Inline (the open-enrolment index is partial).
-        Enrolment.objects.filter(
-            user_id=user_id, course_id=course_id, status=Inline(EnrolmentStatus.IN_PROGRESS)
-        )
-        .annotate(seen=FilteredRelation("sections", condition=Q(sections__module_id=module_id)))
-        .annotate(seen_block=F("seen__block_id"))
-        .order_by("pk")
-    ),
-    user_id=-7301,
-    course_id=-7302,
-    module_id=-7303,
-)
-
-
 def _enrolment_and_viewed(*, user, course_id: int, module: ModulePage):
     """The learner's open enrolment and the module's sections seen, in one query (a row each)."""
-    rows = _ENROLMENT_AND_VIEWED(user_id=user.pk, course_id=course_id, module_id=module.pk)
+    rows = list(
+        Enrolment.objects.filter(user=user, course_id=course_id, status=EnrolmentStatus.IN_PROGRESS)
+        .annotate(seen=FilteredRelation("sections", condition=Q(sections__module=module)))
+        .annotate(seen_block=F("seen__block_id"))
+        .order_by("pk")
+    )
     if not rows:
         return None, set()
     viewed = {r.seen_block for r in rows if r.pk == rows[0].pk and r.seen_block is not None}

@@ -50,3 +50,14 @@ def test_a_deleted_user_is_signed_out(client):
     user.delete()
 
     assert not client.get(PROFILE).wsgi_request.user.is_authenticated
+
+
+def test_signing_in_ignores_the_case_of_the_email_address(client):
+    user = UserFactory(email="sam.jones@example.org")  # as sign-up stores it
+
+    response = client.post(
+        "/accounts/login/", {"login": "SAM.JONES@EXAMPLE.ORG", "password": "correct-horse-battery"}
+    )
+
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)

@@ -1,6 +1,5 @@
 """Every block renders accessibly; Markdown is sanitised; block validation catches bad content."""
 
-import datetime
 import uuid
 
 import pytest
@@ -178,68 +177,3 @@ def test_choice_values_read_back_as_their_keys_and_unknown_ones_are_refused():
         )
         == 1
     )
-
-
-def test_module_block_tag_renders_what_include_block_renders(db):
-    """The module page's own block tag gives each block's template the same variables."""
-    from django.template import engines
-    from django.test import RequestFactory
-
-    from courses.selectors import BlockItem
-    from tests.courses.factories import (
-        ModulePageFactory,
-        block_id,
-        check,
-        markdown,
-        reflection,
-        section,
-    )
-
-    accordion = {
-        "type": "accordion",
-        "value": {"items": [{"heading": "One", "text": "*A*"}, {"heading": "Two", "text": "B"}]},
-        "id": block_id(),
-    }
-
-    page = ModulePageFactory(
-        body=[
-            section(
-                "All kinds",
-                markdown("Some **text**"),
-                check(question="Q1", correct=(0,)),
-                reflection(),
-                accordion,
-            )
-        ]
-    )
-    content = list(list(page.body)[0].value["content"])
-    states = [
-        {},
-        {"answered": True, "correct": True, "chosen": [{"text": "A", "feedback": "Yes"}]},
-        {"text": "My answer <b>kept</b>"},
-        {},
-    ]
-    # A date, to show the page's own "localize off" does not reach into its blocks.
-    states.append({"text": datetime.date(2026, 1, 5)})
-    content.append(content[2])
-    items = [BlockItem(block=b, state=s) for b, s in zip(content, states, strict=True)]
-    django_engine = engines["django"]
-    ours = django_engine.from_string(
-        "{% load courses_tags l10n %}{% localize off %}{% for item in items %}"
-        "[{% module_block item %}]{% endfor %}{% module_block missing %}{% endlocalize %}"
-    )
-    wagtails = django_engine.from_string(
-        "{% load wagtailcore_tags l10n %}{% localize off %}{% for item in items %}"
-        "[{% include_block item.block with state=item.state block_id=item.block.id %}]"
-        "{% endfor %}{% include_block missing %}{% endlocalize %}"
-    )
-    request = RequestFactory().get("/")
-    request.META["CSRF_COOKIE"] = "x" * 32
-    context = {"items": items, "page": page, "csrf_token": "fixed-token"}
-
-    html = ours.render(context, request)
-
-    assert html == wagtails.render(context, request)
-    assert html.count("[") >= 5 and "My answer &lt;b&gt;kept&lt;/b&gt;" in html
-    assert "5 Jan 2026" in html
-    assert f"/courses/modules/{page.pk}/checks/{content[1].id}/" in html
