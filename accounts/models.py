@@ -172,3 +172,25 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class Erasure(models.Model):
+    """A record that a person was erased: who did it, when, and what went (no personal data).
+
+    The person's id is kept as a plain number so that a later question ("was person 123
+    erased?") can be answered from the audit log without keeping who they were.
+    """
+
+    person_id = models.PositiveIntegerField()
+    erased_at = models.DateTimeField(auto_now_add=True)
+    erased_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=200)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Person {self.person_id} erased {self.erased_at:%Y-%m-%d}"

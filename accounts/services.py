@@ -1,6 +1,7 @@
 """Writes about people and their agency membership, and the personal-data export."""
 
 import logging
+from datetime import timedelta
 from functools import partial
 
 from allauth.account.models import EmailAddress
@@ -9,13 +10,19 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from accounts.models import Agency, JobRole, MembershipStatus, Team, User
+from accounts.models import Agency, Erasure, JobRole, MembershipStatus, Team, User
 from accounts.roles import Role
-from accounts.selectors import agency_leads, partnership_admins, user_can_decide_membership
+from accounts.selectors import (
+    agency_leads,
+    partnership_admins,
+    user_can_decide_membership,
+    user_is_partnership_admin,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -186,3 +193,58 @@ def user_data_export(*, user: User) -> dict:
                 raise ValueError(f"{path}: section {section!r} is already in the export")
             export[section] = data
     return export
+
+
+def person_erase(*, user: User, by: User | None, reason: str) -> Erasure:
+    """Erase a person: every app's personal data about them, then their account.
+
+    Each callable in ``settings.PERSONAL_DATA_ERASERS`` takes ``user=`` and returns counts of
+    what it removed (tracking deletes their statements and queues voiding notices to each
+    destination that had them). Learning records cascade with the account. One transaction:
+    a failing eraser leaves the person as they were. Raises PermissionDenied when ``by`` is
+    not a partnership admin or erases themselves (``by=None`` is the retention schedule or the
+    command line). Returns the erasure record, which holds no personal data.
+    """
+    if by is not None and (not user_is_partnership_admin(user=by) or by.pk == user.pk):
+        raise PermissionDenied("Only a partnership admin can erase someone else.")
+    with transaction.atomic():
+        counts: dict[str, int] = {}
+        for path in settings.PERSONAL_DATA_ERASERS:
+            counts.update(import_string(path)(user=user))
+        person_id = user.pk
+        deleted, by_model = user.delete()
+        counts["records_deleted"] = deleted
+        record = Erasure.objects.create(
+            person_id=person_id, erased_by=by, reason=reason[:200], counts=counts
+        )
+    logger.info("Person %s erased (%s): %s", person_id, reason, counts)
+    return record
+
+
+def accounts_retention_apply(*, now=None) -> dict:
+    """Erase accounts past their retention periods (``settings.RETENTION``, days; None keeps).
+
+    "unconfirmed_accounts": signed up, never confirmed an email address and never signed in.
+    "inactive_accounts": no sign-in (or, never signed in, no sign-up) for the period; superusers
+    are kept. Each goes through ``person_erase``, so destinations are told too. Idempotent.
+    """
+    now = now or timezone.now()
+    periods = settings.RETENTION
+    result = {"unconfirmed_accounts_erased": 0, "inactive_accounts_erased": 0}
+    if periods.get("unconfirmed_accounts") is not None:
+        cutoff = now - timedelta(days=periods["unconfirmed_accounts"])
+        confirmed = EmailAddress.objects.filter(verified=True).values("user_id")
+        for user in User.objects.filter(
+            date_joined__lt=cutoff, last_login__isnull=True, is_superuser=False
+        ).exclude(pk__in=confirmed):
+            person_erase(user=user, by=None, reason="retention: never confirmed")
+            result["unconfirmed_accounts_erased"] += 1
+    if periods.get("inactive_accounts") is not None:
+        cutoff = now - timedelta(days=periods["inactive_accounts"])
+        idle = User.objects.filter(is_superuser=False).filter(
+            Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+        )
+        for user in idle:
+            person_erase(user=user, by=None, reason="retention: inactive")
+            result["inactive_accounts_erased"] += 1
+    return result

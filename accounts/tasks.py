@@ -2,7 +2,11 @@
 
 from celery import shared_task
 
-from accounts.services import membership_decision_notify, membership_pending_notify
+from accounts.services import (
+    accounts_retention_apply,
+    membership_decision_notify,
+    membership_pending_notify,
+)
 
 
 @shared_task(name="accounts.membership_pending_notify", acks_late=True)
@@ -15,3 +19,9 @@ def membership_pending_notify_task(user_id: int) -> int:
 def membership_decision_notify_task(user_id: int) -> bool:
     """Tell a member whether their agency approved them."""
     return membership_decision_notify(user_id=user_id)
+
+
+@shared_task(name="accounts.retention_apply", soft_time_limit=1800, time_limit=2000)
+def retention_apply_task() -> dict:
+    """Erase accounts past their retention periods (daily, beat)."""
+    return accounts_retention_apply()

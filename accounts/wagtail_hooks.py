@@ -1,8 +1,23 @@
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 
+from accounts.erasure_views import PersonEraseView
+from accounts.selectors import user_is_partnership_admin
 from accounts.viewsets import AgencyAdminGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_agency_admin():
     return AgencyAdminGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_erasure_url():
+    return [path("people/<int:pk>/erase/", PersonEraseView.as_view(), name="person_erase")]
+
+
+@hooks.register("register_user_listing_buttons")
+def erasure_listing_button(user, request_user):
+    if user_is_partnership_admin(user=request_user) and user.pk != request_user.pk:
+        yield Button("Erase (GDPR)", reverse("person_erase", args=[user.pk]), priority=90)

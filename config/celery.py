@@ -37,6 +37,19 @@ app.conf.beat_schedule = {
         "task": "directory.review_reminders_send",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    # The retention schedule (settings.RETENTION; docs/privacy.md), in the quiet of the night.
+    "accounts.retention_apply": {
+        "task": "accounts.retention_apply",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "tracking.retention_apply": {
+        "task": "tracking.retention_apply",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "directory.retention_apply": {
+        "task": "directory.retention_apply",
+        "schedule": crontab(hour=3, minute=40),
+    },
     # Requeues outbox rows whose worker died and starts delivery of due retries.
     "tracking.deliveries_sweep": {
         "task": "tracking.deliveries_sweep",

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from tracking.services import destination_kick_clear
 from tracking.services.delivery import deliveries_sweep, delivery_pending, destination_deliver
+from tracking.services.erasure import tracking_retention_apply
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +34,9 @@ def deliveries_sweep_task() -> list[int]:
     for destination_id in destination_ids:
         destination_deliver_task.delay(destination_id)
     return destination_ids
+
+
+@shared_task(name="tracking.retention_apply", soft_time_limit=1800, time_limit=2000)
+def retention_apply_task() -> dict:
+    """Delete delivered outbox rows and other systems' statements past their periods (daily)."""
+    return tracking_retention_apply()

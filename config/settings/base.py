@@ -164,12 +164,12 @@ ACCOUNT_RATE_LIMITS = {
     "report_problem": "20/h/ip",
 }
 
-# "Download your data": callables taking user=... and returning a dict of sections. Each app
-# appends its own (accounts.services.user_data_export merges them).
 # Evaluation figures cover whole reporting years starting in this month (4: April to March),
 # never custom ranges, so that overlapping ranges cannot be differenced (reports/selectors).
 REPORTING_YEAR_START_MONTH = 4
 
+# "Download your data": callables taking user=... and returning a dict of sections. Each app
+# appends its own (accounts.services.user_data_export merges them).
 PERSONAL_DATA_EXPORTERS = [
     "accounts.selectors.learning_events_for_user",
     "courses.selectors.personal_data_for_user",
@@ -178,6 +178,22 @@ PERSONAL_DATA_EXPORTERS = [
     "reports.selectors.personal_data.personal_data_for_user",
     "directory.selectors.personal_data.personal_data_for_user",
 ]
+
+# Erasure (accounts.services.person_erase): callables taking user=... that remove what their
+# app holds about the person beyond what cascades with the account; each returns counts.
+PERSONAL_DATA_ERASERS = [
+    "tracking.services.erasure.person_statements_erase",
+    "directory.services.erasure.person_problem_reports_erase",
+]
+
+# Retention schedule, in days (None keeps for ever); applied daily by beat (see docs/privacy.md).
+RETENTION = {
+    "unconfirmed_accounts": env_int("RETENTION_UNCONFIRMED_ACCOUNTS_DAYS", 30),
+    "inactive_accounts": env_int("RETENTION_INACTIVE_ACCOUNTS_DAYS", 6 * 365),
+    "deliveries_sent": env_int("RETENTION_DELIVERIES_SENT_DAYS", 90),
+    "client_statements": env_int("RETENTION_CLIENT_STATEMENTS_DAYS", 2 * 365),
+    "problem_report_reporters": env_int("RETENTION_PROBLEM_REPORT_REPORTERS_DAYS", 365),
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
