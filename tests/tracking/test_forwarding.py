@@ -253,3 +253,32 @@ def test_a_failed_batch_goes_back_in_the_queue_in_one_update(
     assert len(retry_updates) == 1
     due = set(Delivery.objects.filter(destination=destination).values_list("next_attempt_at"))
     assert len(due) == 1  # one delay for the batch
+
+
+def test_reconciliation_counts_an_empty_statement_result_as_missing(
+    monkeypatch, partner, police_officer, tracked_course
+):
+    # Some LRSs (Ralph among them) answer GET ?statementId=<unknown> with 200 and
+    # {"statements": []} instead of 404: that statement is missing, not present.
+    import httpx
+
+    from tracking.services.delivery import destination_verify
+
+    lrs, destination = partner
+    ids = _events(police_officer, tracked_course[0], 1)
+    Delivery.objects.filter(destination=destination).update(
+        state=DeliveryState.SENT, sent_at=timezone.now(), verb_id=delivery_service.VERB_COMPLETED
+    )
+    asked = []
+
+    def ralph(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.params["statementId"])
+        return httpx.Response(200, json={"statements": [], "more": ""})
+
+    def client(*, destination):
+        return httpx.Client(base_url=destination.endpoint, transport=httpx.MockTransport(ralph))
+
+    monkeypatch.setattr(delivery_service, "destination_client", client)
+    verified = destination_verify(destination=destination)
+    assert asked == ids
+    assert verified == {"checked": 1, "missing": ids, "error": ""}

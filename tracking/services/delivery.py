@@ -266,6 +266,18 @@ def delivery_pending(*, destination_id: int) -> bool:
     ).exists()
 
 
+def _empty_result(response: httpx.Response) -> bool:
+    """A 200 that is a StatementResult with no statements: some LRSs (Ralph among them)
+    answer an unknown statementId that way instead of 404, so the statement is missing."""
+    if response.status_code != 200:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("statements") == []
+
+
 def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
     """Ask the destination for the latest ``limit`` delivered completions (GET by statementId,
     or voidedStatementId for voided ones, Communication 2.1.3); read-only.
@@ -287,7 +299,7 @@ def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
             for row in rows:
                 key = "voidedStatementId" if row.statement.voided else "statementId"
                 response = http.get("statements", params={key: str(row.statement.statement_id)})
-                if response.status_code == 404:
+                if response.status_code == 404 or _empty_result(response):
                     missing.append(str(row.statement.statement_id))
                 elif response.status_code != 200:
                     return {"checked": 0, "missing": [], "error": _reason(response)}
