@@ -122,7 +122,11 @@ def document_post(
         existing = scope.rows().select_for_update().filter(document_id=document_id).first()
         _check_preconditions(existing, pre, require=False)
         if existing is None:
-            # Treated as a PUT: the LRS must not reject a new document for its content (2.2).
+            # Communication 2.2: a POST declared application/json that is not JSON is a 400
+            # (XAPI-00314), even for a new document; any valid JSON is otherwise stored as
+            # it came, as for a PUT.
+            if _is_json(content_type):
+                _json_value(content, "content")
             return _save(scope, document_id, None, content, content_type)
         if not (_is_json(content_type) and _is_json(existing.content_type)):
             raise XAPIValidationError(
@@ -138,11 +142,15 @@ def document_post(
         return _save(scope, document_id, existing, body, "application/json")
 
 
-def _json_object(content: bytes, name: str) -> dict:
+def _json_value(content: bytes, name: str):
     try:
-        value = json.loads(content)
+        return json.loads(content)
     except ValueError:
         raise XAPIValidationError(f"{name}: is not valid JSON", prop=name) from None
+
+
+def _json_object(content: bytes, name: str) -> dict:
+    value = _json_value(content, name)
     if not isinstance(value, dict):
         raise XAPIValidationError(f"{name}: must be a JSON object to merge", prop=name)
     return value

@@ -16,14 +16,16 @@ def _agent_ids(agent: dict) -> dict:
 
 
 def _ids(statement: dict) -> dict:
-    """Agents keep only identifiers, activities only id, verbs only id."""
+    """Agents keep only identifiers (and objectType), activities and verbs only their id."""
     out = dict(statement)
     out["actor"] = _agent_ids(statement["actor"])
     out["verb"] = {"id": statement["verb"]["id"]}
     obj = statement["object"]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        out["object"] = {key: obj[key] for key in ("objectType", "id") if key in obj}
+        # Only the identifier, at the top level and inside a SubStatement alike (XAPI-00171
+        # checks that a SubStatement's Activity has no key but `id`).
+        out["object"] = {"id": obj["id"]}
     elif kind in ("Agent", "Group"):
         out["object"] = _agent_ids(obj)
     elif kind == "SubStatement":
@@ -37,13 +39,7 @@ def _ids(statement: dict) -> dict:
                 context[key] = _agent_ids(context[key])
         if "contextActivities" in context:
             context["contextActivities"] = {
-                key: [
-                    {
-                        "id": a["id"],
-                        **({"objectType": a["objectType"]} if "objectType" in a else {}),
-                    }
-                    for a in items
-                ]
+                key: [{"id": a["id"]} for a in items]
                 for key, items in context["contextActivities"].items()
             }
         out["context"] = context

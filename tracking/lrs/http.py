@@ -91,10 +91,15 @@ def xrequest_from(request: HttpRequest) -> XRequest:
         )
     except (UnicodeDecodeError, ValueError):
         raise XAPIValidationError("the form body is not URL-encoded", prop="content") from None
+    # The request's own Content-Type describes the form, not the content it carries.
+    headers.pop("content-type", None)
+    headers.pop("content-length", None)
     for name in HEADER_FORM_FIELDS:
         value = form.pop(name, None)
-        # A real header wins over a form field that repeats it with a different value.
-        if value is not None and name.lower() not in headers:
+        # Communication 1.3: the LRS treats these form parameters as header parameters, so
+        # a form field wins over a real header of the same name (a form saying version 0.8
+        # is refused even when the request's header says 1.0.3).
+        if value is not None:
             headers[name.lower()] = value
     body = form.pop("content", "").encode()
     inner_type = headers.get("content-type", "application/json")

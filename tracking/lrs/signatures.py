@@ -37,6 +37,9 @@ def signature_verify(*, statement: dict, jws: bytes, path: str) -> None:
             f"{path}: the signature is not a JWS compact serialisation of a JSON statement",
             prop=path,
         ) from None
+    # A header is a JSON object (RFC 7515 4); an array or a string must be a 400, not a 500.
+    if not isinstance(header, dict):
+        raise XAPIValidationError(f"{path}: the JWS header must be a JSON object", prop=path)
     if header.get("alg") not in SIGNATURE_ALGORITHMS:
         raise XAPIValidationError(
             f"{path}: the signature must use RS256, RS384 or RS512", prop=path
@@ -48,7 +51,12 @@ def signature_verify(*, statement: dict, jws: bytes, path: str) -> None:
     if payload.get("id") and statement.get("id") and payload["id"] != statement["id"]:
         raise XAPIValidationError(f"{path}: the signed payload has a different id", prop=path)
     chain = header.get("x5c")
-    if chain:
+    if chain is not None:
+        # RFC 7515 4.1.6: an array of base64 DER certificates, the signer's first.
+        if not (isinstance(chain, list) and chain and all(isinstance(c, str) for c in chain)):
+            raise XAPIValidationError(
+                f"{path}: the JWS x5c header must be a non-empty array of certificates", prop=path
+            )
         _verify_with_certificate(token, chain[0], header["alg"], path)
 
 

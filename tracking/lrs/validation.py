@@ -304,9 +304,15 @@ def check_definition(value: Any, path: str) -> None:
         check_iri(value["moreInfo"], f"{path}.moreInfo")
     if "extensions" in value:
         check_extensions(value["extensions"], f"{path}.extensions")
-    if "interactionType" in value and value["interactionType"] not in INTERACTION_TYPES:
+    # A string check first: `{}` or `[]` are unhashable, and must be a 400, not a 500.
+    if "interactionType" in value and not (
+        isinstance(value["interactionType"], str) and value["interactionType"] in INTERACTION_TYPES
+    ):
         fail(f"{path}.interactionType", "is not one of the interaction types")
     if "correctResponsesPattern" in value:
+        # Data 2.4.4.1: interaction properties need the interactionType they describe.
+        if "interactionType" not in value:
+            fail(f"{path}.correctResponsesPattern", "needs an interactionType")
         pattern = value["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
             fail(f"{path}.correctResponsesPattern", "must be an array of strings")

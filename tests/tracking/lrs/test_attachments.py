@@ -189,3 +189,42 @@ def test_multipart_form_data_is_400(xapi):
         content_type=f"multipart/form-data; boundary={BOUNDARY}",
     )
     assert response.status_code == 400
+
+
+def _b64url(raw: bytes) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def signed_with_header(data: dict, header) -> bytes:
+    """A multipart body whose signature's JWS header is `header`, verbatim."""
+    token = ".".join(
+        [_b64url(json.dumps(header).encode()), _b64url(json.dumps(data).encode()), "c2ln"]
+    ).encode()
+    signed = {
+        **data,
+        "attachments": [
+            attachment_meta(token, usage=SIGNATURE, content_type="application/octet-stream")
+        ],
+    }
+    return multipart(signed, [("application/octet-stream", token)])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["RS256"],
+        "RS256",
+        {"alg": "RS256", "x5c": {"0": "MIIB"}},
+        {"alg": "RS256", "x5c": 12},
+        {"alg": "RS256", "x5c": []},
+        {"alg": "RS256", "x5c": [7]},
+    ],
+    ids=["array", "string", "x5c-object", "x5c-number", "x5c-empty", "x5c-not-strings"],
+)
+def test_signature_with_malformed_jws_header_is_400_not_500(xapi, header):
+    # Data 2.6 / RFC 7515 4: the header is a JSON object and x5c an array of certificates.
+    response = post_multipart(xapi, signed_with_header(statement(id=new_id()), header))
+    assert response.status_code == 400
+    assert response.json()["property"] == "statement.attachments[0]"

@@ -83,6 +83,40 @@ def test_alternate_syntax_rejects_extra_query_params_and_non_post(xapi):
     assert not_form.status_code == 400
 
 
+def test_alternate_syntax_form_parameters_take_precedence_over_headers(xapi):
+    # Communication 1.3: the listed form parameters are treated as header parameters, so a
+    # form's version 0.8 is refused although the request's real header says 1.0.3.
+    sid = new_id()
+    form = urlencode(
+        {"statementId": sid, "X-Experience-API-Version": "0.8", "content": json.dumps(statement())}
+    )
+    response = xapi.client.post(
+        "/xapi/statements?method=PUT",
+        data=form,
+        content_type="application/x-www-form-urlencoded",
+        headers=xapi.headers,
+    )
+    assert response.status_code == 400
+    assert response.json()["property"] == "X-Experience-API-Version"
+    assert xapi.get("statements", params={"statementId": sid}).status_code == 404
+
+
+def test_alternate_syntax_content_type_form_field_describes_the_content(xapi):
+    # The request's Content-Type is the form's; the form's own Content-Type field is the
+    # content's, and a document stored that way keeps it.
+    params = {"activityId": "http://x.org/a", "profileId": "p"}
+    form = urlencode({**params, "Content-Type": "text/plain", "content": "hello"})
+    response = xapi.client.post(
+        "/xapi/activities/profile?method=PUT",
+        data=form,
+        content_type="application/x-www-form-urlencoded",
+        headers=xapi.headers,
+    )
+    assert response.status_code == 204
+    fetched = xapi.get("activities/profile", params=params)
+    assert fetched.content == b"hello" and fetched["Content-Type"] == "text/plain"
+
+
 def test_head_returns_headers_without_body(xapi):
     (sid,) = xapi.post("statements", body=statement()).json()
     response = xapi.client.head(f"/xapi/statements?statementId={sid}", headers=xapi.headers)

@@ -48,6 +48,20 @@ INVALID = [
         {"object": {"id": "http://x.org", "definition": {"interactionType": "essay"}}},
         "statement.object.definition.interactionType",
     ),
+    # Data 2.4.4.1: a non-string interactionType is a 400, never a 500 (found by fuzzing).
+    (
+        {"object": {"id": "http://x.org", "definition": {"interactionType": {}}}},
+        "statement.object.definition.interactionType",
+    ),
+    (
+        {"object": {"id": "http://x.org", "definition": {"interactionType": []}}},
+        "statement.object.definition.interactionType",
+    ),
+    # Data 2.4.4.1: interaction properties only with an interactionType.
+    (
+        {"object": {"id": "http://x.org", "definition": {"correctResponsesPattern": ["a"]}}},
+        "statement.object.definition.correctResponsesPattern",
+    ),
     (
         {
             "object": {
@@ -265,3 +279,14 @@ def test_rejected_statement_returns_400_json_reason(xapi):
         "error": "statement.actor.mbox: must be a mailto: IRI",
         "property": "statement.actor.mbox",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("interaction_type", [{}, []], ids=["object", "array"])
+def test_unhashable_interaction_type_is_400_over_http(xapi, interaction_type):
+    definition = {"interactionType": interaction_type}
+    response = xapi.post(
+        "statements", body=statement(object={"id": "http://x.org/q", "definition": definition})
+    )
+    assert response.status_code == 400
+    assert response.json()["property"] == "statement.object.definition.interactionType"

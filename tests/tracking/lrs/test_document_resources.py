@@ -262,3 +262,23 @@ def test_documents_stored_before_partitioning_are_served_to_no_client(xapi, lrs_
     assert xapi.get("activities/state", params=STATE).json() == {"v": 1}
     assert Document.objects.get(client=None).content == b'{"legacy": true}'
     assert Document.objects.get(client=lrs_client[0]).document_id == "bookmark"
+
+
+@pytest.mark.parametrize(
+    ("resource", "params"),
+    [
+        ("activities/profile", {"activityId": "http://x.org/a", "profileId": "p"}),
+        ("agents/profile", {"agent": {"mbox": "mailto:a@example.org"}, "profileId": "p"}),
+        ("activities/state", STATE),
+    ],
+    ids=["activity-profile", "agent-profile", "state"],
+)
+def test_post_of_invalid_json_declared_as_json_is_400_and_stores_nothing(xapi, resource, params):
+    # Communication 2.2 / 2.7 (XAPI-00314): a POST with Content-Type application/json
+    # whose body is not JSON is refused, whether or not the document exists yet.
+    response = xapi.post(resource, params=params, body='{"a": 1}[')
+    assert response.status_code == 400
+    assert xapi.get(resource, params=params).status_code == 404
+    xapi.post(resource, params=params, body={"a": 1})
+    assert xapi.post(resource, params=params, body='{"b": 2').status_code == 400
+    assert xapi.get(resource, params=params).json() == {"a": 1}

@@ -270,3 +270,34 @@ def test_filters_also_return_statements_targeting_a_match_but_not_the_voided_one
     assert found == [ref_id, voiding_id]
     limited = xapi.get("statements", params={"verb": verb, "limit": 1}).json()
     assert [s["id"] for s in limited["statements"]] == [ref_id] and limited["more"]
+
+
+def test_format_ids_reduces_a_substatements_activity_like_a_top_level_one(xapi):
+    # Communication 2.1.3: `ids` keeps only ids wherever an Activity or Verb appears, a
+    # SubStatement's object and context activities included (XAPI-00171: a SubStatement's
+    # Activity has no key but `id`); agents keep their identifier and objectType.
+    activity = {
+        "objectType": "Activity",
+        "id": "https://lscp.example.org/courses/sub",
+        "definition": {"name": {"en-GB": "Inside"}},
+    }
+    sub = {
+        "objectType": "SubStatement",
+        "actor": {"objectType": "Agent", "name": "Kim", "mbox": "mailto:kim@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"en-GB": "tried"}},
+        "object": activity,
+        "context": {"contextActivities": {"parent": [activity]}},
+    }
+    (sid,) = xapi.post("statements", body=statement(object=sub)).json()
+    (top_id,) = xapi.post("statements", body=statement(object=activity)).json()
+    body = xapi.get("statements", params={"statementId": sid, "format": "ids"}).json()
+    top = xapi.get("statements", params={"statementId": top_id, "format": "ids"}).json()
+    reduced = {"id": "https://lscp.example.org/courses/sub"}
+    assert body["object"]["object"] == top["object"] == reduced
+    assert body["object"]["actor"] == {"objectType": "Agent", "mbox": "mailto:kim@example.org"}
+    assert body["object"]["verb"] == {"id": "http://adlnet.gov/expapi/verbs/attempted"}
+    assert body["object"]["context"]["contextActivities"]["parent"] == [reduced]
+    listed = xapi.get("statements", params={"format": "ids", "limit": 2}).json()["statements"]
+    assert {json.dumps(s["object"].get("object", s["object"])) for s in listed} == {
+        json.dumps(reduced)
+    }
