@@ -165,6 +165,8 @@ def _full_prefetch(services: QuerySet[Service]) -> QuerySet[Service]:
         "cost_options",
         "contacts",
         "phones",
+        "funding",
+        "organization__identifiers",
         Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location")),
     )
 

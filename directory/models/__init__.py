@@ -1,7 +1,7 @@
 """Directory models, aligned to Open Referral UK 3.0 (HSDS-UK-3.0)."""
 
 from directory.models.locations import Location, LocationType
-from directory.models.organizations import Organization
+from directory.models.organizations import Organization, OrganizationIdentifier
 from directory.models.reviews import ProblemReport, ProblemReportStatus
 from directory.models.services import (
     DEMO_DATA_TERM,
@@ -9,6 +9,7 @@ from directory.models.services import (
     Attribute,
     Contact,
     CostOption,
+    Funding,
     Language,
     Phone,
     ReviewStatus,
@@ -27,10 +28,12 @@ __all__ = [
     "Attribute",
     "Contact",
     "CostOption",
+    "Funding",
     "Language",
     "Location",
     "LocationType",
     "Organization",
+    "OrganizationIdentifier",
     "Phone",
     "ProblemReport",
     "ProblemReportStatus",

@@ -7,6 +7,7 @@ so that an exported feed round-trips with stable identifiers.
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
@@ -34,20 +35,28 @@ class Location(index.Indexed, models.Model):
         "exported or used for distance searches.",
     )
     address_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    address_attention = models.CharField(max_length=255, blank=True)
     address_1 = models.CharField("address line 1", max_length=255, blank=True)
     city = models.CharField("town or city", max_length=100, blank=True)
     region = models.CharField(max_length=100, blank=True)
     state_province = models.CharField("county", max_length=100, blank=True)
-    postal_code = models.CharField(
-        "postcode", max_length=10, blank=True, validators=[validate_uk_postcode]
-    )
+    # UK format checked in clean() when the country is GB; feeds from elsewhere keep theirs.
+    postal_code = models.CharField("postcode", max_length=20, blank=True)
     country = models.CharField(max_length=2, default="GB")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    # ORUK address.address_type ("physical" or "postal"); blank: derived from location_type.
+    address_type = models.CharField(max_length=20, blank=True)
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
     accessibility_id = models.UUIDField(default=uuid.uuid4, editable=False)
     accessibility = models.TextField(
         blank=True, help_text="Step-free access, hearing loops, parking, quiet rooms."
     )
+    accessibility_details = models.TextField(blank=True)
+    accessibility_url = models.URLField(max_length=500, blank=True)
     external_identifier = models.CharField(max_length=100, blank=True)
     external_identifier_type = models.CharField(max_length=50, blank=True)
 
@@ -83,4 +92,11 @@ class Location(index.Indexed, models.Model):
         return ", ".join(part for part in parts if part) or "Location"
 
     def clean(self) -> None:
-        self.postal_code = postcode_normalise(self.postal_code) if self.postal_code else ""
+        from django.core.exceptions import ValidationError
+
+        if self.postal_code and self.country.upper() in ("", "GB"):
+            try:
+                validate_uk_postcode(self.postal_code)
+            except ValidationError as error:
+                raise ValidationError({"postal_code": error.messages}) from error
+            self.postal_code = postcode_normalise(self.postal_code)

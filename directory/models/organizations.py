@@ -12,11 +12,13 @@ from directory.models.fields import DashedUUIDField
 class Organization(index.Indexed, models.Model):
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=255)
-    description = models.TextField()
+    description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     uri = models.URLField(blank=True)
     logo = models.URLField(blank=True)
+    # ORUK parent_organization_id: kept as given, the parent need not be in this directory.
+    parent_organization_id = models.UUIDField(null=True, blank=True)
     last_modified = models.DateTimeField(auto_now=True)
 
     panels = [
@@ -34,3 +36,22 @@ class Organization(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganizationIdentifier(models.Model):
+    """ORUK organization_identifier: a charity or company number and its scheme."""
+
+    id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="identifiers"
+    )
+    identifier_scheme = models.CharField(max_length=100, blank=True)
+    identifier_type = models.CharField(max_length=255)
+    identifier = models.CharField(max_length=255)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.identifier_type} {self.identifier}"

@@ -59,11 +59,12 @@ class ReviewStatus(models.TextChoices):
 
 class Service(index.Indexed, ClusterableModel):
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # ORUK 3.0 requires neither an organization nor a description of a service.
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="services"
+        Organization, on_delete=models.PROTECT, related_name="services", null=True, blank=True
     )
     name = models.CharField(max_length=255)
-    description = models.TextField()
+    description = models.TextField(blank=True)
     how_to_refer = models.TextField(
         blank=True, help_text="Who can refer and how (HSDS application_process)."
     )
@@ -147,6 +148,7 @@ class Service(index.Indexed, ClusterableModel):
         FieldPanel("free"),
         FieldPanel("fees"),
         InlinePanel("cost_options", label="Costs"),
+        InlinePanel("funding", label="Funding"),
     ]
     review_panels = [
         FieldPanel("status"),
@@ -236,8 +238,12 @@ class Language(Orderable):
 
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = ParentalKey(Service, on_delete=models.CASCADE, related_name="languages")
+    # Blank is allowed: ORUK 3.0 requires only a language's id.
     code = models.CharField(
-        max_length=3, validators=[validate_iso639_3], help_text="ISO 639-3, e.g. rom for Romani."
+        max_length=3,
+        blank=True,
+        validators=[validate_iso639_3],
+        help_text="ISO 639-3, e.g. rom for Romani.",
     )
     name = models.CharField(max_length=100, blank=True, help_text="Left blank: the ISO name.")
     note = models.CharField(max_length=255, blank=True)
@@ -267,6 +273,8 @@ class Phone(Orderable):
     service = ParentalKey(Service, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(max_length=30, validators=[validate_uk_phone])
     description = models.CharField(max_length=255, blank=True)
+    # ORUK phone.languages: the language objects as given (codes normalised to ISO 639-3).
+    languages = models.JSONField(default=list, blank=True)
 
     panels = [FieldPanel("number"), FieldPanel("description")]
 
@@ -328,6 +336,8 @@ class Schedule(Orderable):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     dtstart = models.DateField(null=True, blank=True)
+    bymonthday = models.CharField(max_length=100, blank=True)
+    schedule_link = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
     attending_type = models.CharField(max_length=255, blank=True)
     notes = models.TextField(blank=True)
@@ -356,6 +366,16 @@ class Schedule(Orderable):
         days = (d.strip().upper().lstrip("+") for d in self.byday.split(","))
         self.byday = ",".join(d for d in days if d)
         super().save(*args, **kwargs)
+
+
+class Funding(Orderable):
+    """ORUK funding: where the money for a service comes from."""
+
+    id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = ParentalKey(Service, on_delete=models.CASCADE, related_name="funding")
+    source = models.TextField(blank=True)
+
+    panels = [FieldPanel("source")]
 
 
 class CostOption(Orderable):

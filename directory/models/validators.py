@@ -89,3 +89,25 @@ def language_name(code: str) -> str:
     """The English name of an ISO 639-3 code, or the code itself when unknown."""
     language = pycountry.languages.get(alpha_3=(code or "").lower())
     return language.name if language else code
+
+
+def language_code_iso639_3(value: str) -> str | None:
+    """The ISO 639-3 code for a 2-letter (ISO 639-1) or bibliographic (ISO 639-2/B) code or an
+    English name: "pl" -> "pol", "ger" -> "deu", "Polish" -> "pol"; None when unknown."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    lookups = (
+        {"alpha_3": text.lower()},
+        {"alpha_2": text.lower()},
+        {"bibliographic": text.lower()},
+        {"name": text},
+    )
+    for lookup in lookups:
+        try:
+            language = pycountry.languages.get(**lookup)
+        except (KeyError, LookupError):
+            language = None
+        if language is not None and hasattr(language, "alpha_3"):
+            return language.alpha_3
+    return None

@@ -96,6 +96,21 @@ def organization_oruk(organization: Organization) -> dict:
             "website": organization.website,
             "uri": organization.uri,
             "logo": organization.logo,
+            "parent_organization_id": str(organization.parent_organization_id)
+            if organization.parent_organization_id
+            else None,
+            "organization_identifiers": [
+                _clean(
+                    {
+                        "id": str(identifier.pk),
+                        "organization_id": str(organization.pk),
+                        "identifier_scheme": identifier.identifier_scheme,
+                        "identifier_type": identifier.identifier_type,
+                        "identifier": identifier.identifier,
+                    }
+                )
+                for identifier in organization.identifiers.all()
+            ],
         }
     ) | {"description": organization.description}
 
@@ -125,15 +140,15 @@ def location_oruk(location: Location) -> dict:
                 {
                     "id": str(location.address_id),
                     "location_id": str(location.pk),
+                    "attention": location.address_attention,
                     "address_1": location.address_1,
                     "city": location.city,
                     "region": location.region,
                     "state_province": location.state_province,
                     "postal_code": location.postal_code,
                     "country": location.country,
-                    "address_type": "physical"
-                    if location.location_type == "physical"
-                    else "postal",
+                    "address_type": location.address_type
+                    or ("physical" if location.location_type == "physical" else "postal"),
                 }
             )
             # ORUK requires these keys even when unknown.
@@ -147,11 +162,17 @@ def location_oruk(location: Location) -> dict:
         ]
     if location.accessibility:
         data["accessibility"] = [
-            {
-                "id": str(location.accessibility_id),
-                "location_id": str(location.pk),
-                "description": location.accessibility,
-            }
+            _clean(
+                {
+                    "id": str(location.accessibility_id),
+                    "location_id": str(location.pk),
+                    "description": location.accessibility,
+                    "details": location.accessibility_details,
+                    "url": location.accessibility_url,
+                    # The deprecated duplicate of description that ORUK 3.0 still lists.
+                    "accessibility": location.accessibility,
+                }
+            )
         ]
     return _clean(data)
 
@@ -173,7 +194,7 @@ def service_oruk_summary(service: Service) -> dict:
     return _clean(
         {
             "id": str(service.pk),
-            "organization_id": str(service.organization_id),
+            "organization_id": str(service.organization_id) if service.organization_id else None,
             "name": service.name,
             "description": service.description,
             "url": service.url,
@@ -189,7 +210,9 @@ def service_oruk_summary(service: Service) -> dict:
             "last_modified": _timestamp(service.last_modified),
             "application_process": service.how_to_refer,
             "eligibility_description": service.eligibility,
-            "organization": organization_oruk(service.organization),
+            "organization": organization_oruk(service.organization)
+            if service.organization_id
+            else None,
         }
     )
 
@@ -209,9 +232,11 @@ def service_oruk(service: Service) -> dict:
                 "freq": s.freq,
                 "interval": s.interval,
                 "byday": s.byday,
+                "bymonthday": s.bymonthday,
                 "description": s.description,
                 "opens_at": _time(s.opens_at),
                 "closes_at": _time(s.closes_at),
+                "schedule_link": s.schedule_link,
                 "attending_type": s.attending_type,
                 "notes": s.notes,
             }
@@ -247,7 +272,10 @@ def service_oruk(service: Service) -> dict:
         )
         for lang in service.languages.all()
     ]
-    data["funding"] = []
+    data["funding"] = [
+        _clean({"id": str(f.pk), "service_id": service_id, "source": f.source})
+        for f in service.funding.all()
+    ]
     cost_options = [
         _clean(
             {
@@ -285,7 +313,14 @@ def service_oruk(service: Service) -> dict:
         for c in service.contacts.all()
     ]
     data["phones"] = [
-        _clean({"id": str(p.pk), "number": p.number, "description": p.description})
+        _clean(
+            {
+                "id": str(p.pk),
+                "number": p.number,
+                "description": p.description,
+                "languages": p.languages,
+            }
+        )
         for p in service.phones.all()
     ]
     data["attributes"] = [

@@ -229,7 +229,7 @@ def _card(service: Service) -> ServiceCard:
         id=service.pk,
         name=service.name,
         url=service.get_absolute_url(),
-        organization_name=service.organization.name,
+        organization_name=service.organization.name if service.organization else "",
         summary=Truncator(service.description).words(40, truncate=" …"),
         status=service.status,
         status_label=service.get_status_display(),

@@ -205,7 +205,7 @@ class CardSearch:
                        WHERE a.service_id = s.id AND t.term = %s)
         FROM page
         JOIN {SERVICES} s ON s.id = page.id
-        JOIN {ORGANIZATIONS} o ON o.id = s.organization_id
+        LEFT JOIN {ORGANIZATIONS} o ON o.id = s.organization_id
         ORDER BY {outer_order}
         """  # noqa: S608  (table names and clauses are constants; every value is bound)
         params = [

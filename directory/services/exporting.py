@@ -6,6 +6,7 @@ import json
 
 from django.db.models import Prefetch
 
+from config.spreadsheets import spreadsheet_safe
 from directory.models import Attribute, ReviewStatus, Service, ServiceAtLocation
 from directory.selectors.oruk import CONFIDENTIAL_NAME, service_oruk
 
@@ -52,6 +53,7 @@ def _services():
         Service.objects.filter(review_status=ReviewStatus.PUBLISHED)
         .select_related("organization")
         .prefetch_related(
+            "organization__identifiers",
             Prefetch("attributes", Attribute.objects.select_related("taxonomy_term__taxonomy")),
             "schedules",
             "service_areas",
@@ -59,6 +61,7 @@ def _services():
             "cost_options",
             "contacts",
             "phones",
+            "funding",
             Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location")),
         )
         .order_by("name", "pk")
@@ -76,10 +79,12 @@ def _csv_row(service: Service) -> dict:
     row = {
         "id": service.pk,
         "name": service.name,
-        "organization_id": service.organization_id,
-        "organization_name": service.organization.name,
-        "organization_description": service.organization.description,
-        "organization_website": service.organization.website,
+        "organization_id": service.organization_id or "",
+        "organization_name": service.organization.name if service.organization else "",
+        "organization_description": service.organization.description
+        if service.organization
+        else "",
+        "organization_website": service.organization.website if service.organization else "",
         "description": service.description,
         "how_to_refer": service.how_to_refer,
         "eligibility": service.eligibility,
@@ -130,10 +135,11 @@ def _csv_row(service: Service) -> dict:
 
 
 def directory_export_csv() -> str:
-    """Every published service as CSV, one row per service (first location only)."""
+    """Every published service as CSV, one row per service (first location only); text that a
+    spreadsheet would run as a formula is quoted with a leading apostrophe."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
     for service in _services():
-        writer.writerow(_csv_row(service))
+        writer.writerow({key: spreadsheet_safe(value) for key, value in _csv_row(service).items()})
     return buffer.getvalue()

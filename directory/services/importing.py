@@ -1,34 +1,41 @@
-"""Import ORUK 3.0 services (and the taxonomy file) into the directory: validated, per-row atomic,
-idempotent.
+"""Import ORUK 3.0 feeds into the directory: each record validated and saved on its own.
 
-Each record is checked against the ORUK 3.0 JSON schema, then every model is ``full_clean``-ed
-(UK postcode, phone, URL, email, ISO 639-3). A record with any error is rolled back whole and
-reported by row and field; the others are imported. A record whose data is unchanged is rolled
-back too, so a re-import writes nothing and ``last_modified`` keeps its meaning for harvesters.
+The rules (docs/directory.md, "Importing"):
+- Absent is not empty: a field missing from a record leaves the stored value alone; only an
+  explicit empty list removes a service's phones, schedules, categories and so on.
+- One record, one transaction: a bad record is reported by file, row or index and field and
+  rolled back whole; the others are imported; nothing raises out of ``directory_import``.
+- Accept what ORUK accepts: services, organizations, service_at_locations, taxonomies and
+  terms; repair safe cases with a warning (a URL without a scheme, a 2-letter language code).
+- A record whose data is unchanged writes nothing, so ``last_modified`` keeps its meaning.
 """
 
 import datetime
 import json
+import logging
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from wagtail.search import index
 
 from directory.models import (
     Attribute,
     Contact,
     CostOption,
+    Funding,
     Language,
     Location,
     Organization,
+    OrganizationIdentifier,
     Phone,
     ReviewStatus,
     Schedule,
@@ -38,19 +45,25 @@ from directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from directory.models.validators import language_name
+from directory.models.validators import language_code_iso639_3, language_name
 from directory.selectors import PostcodeError, postcode_point
-from directory.selectors.oruk import CONFIDENTIAL_NAME, free_cost_option_id, service_oruk
-from directory.services.search_document import search_document_refresh_deferred
-from directory.services.sources import SourceBatch
+from directory.selectors.oruk import CONFIDENTIAL_NAME, free_cost_option_id
+from directory.services.search_document import search_index_deferred
+from directory.services.sources import KINDS, BadNumber, SourceBatch
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "oruk" / "schema"
 SCHEMA_PREFIX = "https://openreferraluk.org/specifications/3.0/schema/"
 DELIVERY_METHODS = ("in_person", "phone", "online")
+# No ORUK object nests deeper than about 8 levels; deeper data is refused before validation.
+MAX_DEPTH = 32
+URL_KEYS = frozenset({"url", "website", "uri", "logo", "term_uri", "schedule_link"})
+TAXONOMY_NAMESPACE = uuid.UUID("0c7d6d2e-5b8e-4f4b-a1c2-8f0e3d1b9a77")
 
 
 class RowRejected(Exception):
-    """Raised inside a row's savepoint to roll it back; carries (field, message) pairs."""
+    """Raised inside a record's transaction to roll it back; carries (field, message) pairs."""
 
     def __init__(self, errors: list[tuple[str, str]]):
         super().__init__(errors)
@@ -74,7 +87,10 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[RowError] = field(default_factory=list)
+    # Repairs made and data left out, on records that were imported.
+    warnings: list[RowError] = field(default_factory=list)
     terms: int = 0
+    organizations: int = 0
     dry_run: bool = False
 
     @property
@@ -105,9 +121,55 @@ def _path(parts) -> str:
     return text
 
 
-def _schema_errors(record: dict) -> list[tuple[str, str]]:
-    errors = sorted(oruk_validator("service").iter_errors(record), key=lambda e: list(e.path))
+def _schema_errors(record: dict, schema: str) -> list[tuple[str, str]]:
+    errors = sorted(oruk_validator(schema).iter_errors(record), key=lambda e: list(e.path))
     return [(_path(error.absolute_path), error.message) for error in errors]
+
+
+def _shape_errors(value, path: tuple = ()) -> list[tuple[str, str]]:
+    """Numbers JSON cannot carry and nesting no ORUK object has, by field (iterative)."""
+    errors = []
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if len(where) > MAX_DEPTH:
+            errors.append((_path(where[:MAX_DEPTH]), f"nested more than {MAX_DEPTH} levels deep"))
+        elif isinstance(item, BadNumber):
+            errors.append((_path(where), f"{str(item)[:20]} is not a finite number"))
+        elif isinstance(item, dict):
+            stack.extend((v, (*where, k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, (*where, i)) for i, v in enumerate(item))
+    return sorted(set(errors))
+
+
+DOMAIN_RE = re.compile(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.IGNORECASE)
+
+
+def _repairs(value, path: tuple = ()) -> list[tuple[str, str]]:
+    """Fix safe cases in place (URL without scheme, 2- or 3-letter ISO 639 codes); say what."""
+    notes = []
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, list):
+            stack.extend((v, (*where, i)) for i, v in enumerate(item))
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, child in item.items():
+            here = (*where, key)
+            if key in URL_KEYS and isinstance(child, str) and DOMAIN_RE.match(child.strip()):
+                item[key] = f"https://{child.strip()}"
+                notes.append((_path(here), f"“{child}” has no scheme: read as {item[key]}"))
+            elif key == "code" and where and where[-2:-1] == ("languages",):
+                code = language_code_iso639_3(str(child or ""))
+                if code and code != child:
+                    item[key] = code
+                    notes.append((_path(here), f"“{child}” read as ISO 639-3 “{code}”"))
+            elif isinstance(child, dict | list):
+                stack.append((child, here))
+    return sorted(notes)
 
 
 def _clean(obj, prefix: str, exclude: list[str] | None = None) -> None:
@@ -141,6 +203,14 @@ def _time(value) -> datetime.time | None:
         raise ValueError(f"“{value}” is not a time (HH:MM or HH:MM:SS)") from error
 
 
+def _age(value) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not float(value).is_integer():
+        raise ValueError(f"{value} is not a whole number of years")
+    return int(value)
+
+
 # Fees text that says the service costs nothing: "Free", "Free for under 18s", "No charge".
 FREE_TEXT_RE = re.compile(r"^\W*(free\b|no charge|no cost|nil\b|none\b)", re.IGNORECASE)
 
@@ -165,81 +235,147 @@ def _flag(value) -> bool:
     return value is True or str(value).strip().lower() in ("true", "yes", "1", "y")
 
 
-def _owned_elsewhere(model, pk: uuid.UUID, service: Service) -> bool:
-    return model.objects.filter(pk=pk).exclude(service=service).exists()
+def _values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-class _ServiceWriter:
-    """Writes one ORUK service record; raises RowRejected with every problem found."""
+# ORUK service key -> (model field, parser); only keys present in a record are written.
+SERVICE_FIELDS = {
+    "name": ("name", str),
+    "description": ("description", str),
+    "url": ("url", str),
+    "email": ("email", str),
+    "status": ("status", str),
+    "fees": ("fees", str),
+    "accreditations": ("accreditations", str),
+    "alert": ("alert", str),
+    "application_process": ("how_to_refer", str),
+    "eligibility_description": ("eligibility", str),
+    "assurer_email": ("assurer_email", str),
+    "minimum_age": ("minimum_age", _age),
+    "maximum_age": ("maximum_age", _age),
+    "assured_date": ("assured_date", _date),
+}
 
-    def __init__(self, record: dict, terms: dict):
-        self.record = record
+
+class _Writer:
+    """Writes ORUK records; collects errors (raised as RowRejected) and warnings."""
+
+    def __init__(self, terms: dict[str, TaxonomyTerm]):
         self.terms = terms
         self.errors: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
+        self.changed = False
+        self.touched: set = set()
 
     def _parse(self, field_name: str, parser, value):
         try:
             return parser(value)
-        except ValueError as error:
+        except (ValueError, TypeError) as error:
             self.errors.append((field_name, str(error)))
             return None
 
-    def organization(self) -> Organization:
-        data = self.record.get("organization") or {}
-        org_id = data.get("id") or self.record.get("organization_id")
-        if not org_id:
-            raise RowRejected([("organization", "Give the organization (with its id)")])
-        organization = Organization.objects.filter(pk=org_id).first()
+    def _put(self, obj, before: dict | None, prefix: str, exclude=None) -> None:
+        """full_clean, then save only when new or changed."""
+        _clean(obj, prefix, exclude=exclude)
+        if before is None or before != _values(obj):
+            obj.save()
+            self.changed = True
+
+    def _delete(self, queryset) -> None:
+        if queryset.exists():
+            queryset.delete()
+            self.changed = True
+
+    # Organizations -------------------------------------------------------------------------
+
+    def organization(self, data: dict, prefix: str) -> Organization:
+        organization = Organization.objects.filter(pk=data["id"]).first()
+        before = _values(organization) if organization else None
         if organization is None:
             if not data.get("name"):
-                raise RowRejected([("organization", f"Unknown organization {org_id}")])
-            organization = Organization(id=org_id)
+                raise RowRejected([(prefix, f"Unknown organization {data['id']}")])
+            organization = Organization(id=data["id"])
         for name in ("name", "description", "email", "website", "uri", "logo"):
             if name in data:
-                setattr(organization, name, data.get(name) or "")
-        _clean(organization, "organization")
-        organization.save()
+                setattr(organization, name, data[name] or "")
+        if "parent_organization_id" in data:
+            organization.parent_organization_id = data["parent_organization_id"] or None
+        self._put(organization, before, prefix)
+        if "organization_identifiers" in data:
+            self._identifiers(organization, data["organization_identifiers"], prefix)
         return organization
 
-    def service(self, organization: Organization) -> tuple[Service, bool]:
-        r = self.record
+    def _identifiers(self, organization: Organization, items: list, prefix: str) -> None:
+        keep = [uuid.UUID(str(item["id"])) for item in items]
+        self._delete(organization.identifiers.exclude(pk__in=keep))
+        for position, item in enumerate(items):
+            here = f"{prefix}.organization_identifiers[{position}]"
+            obj = OrganizationIdentifier.objects.filter(pk=keep[position]).first()
+            if obj is not None and obj.organization_id != organization.pk:
+                self.errors.append((f"{here}.id", f"{obj.pk} belongs to another organization"))
+                continue
+            before = _values(obj) if obj else None
+            obj = obj or OrganizationIdentifier(id=keep[position])
+            obj.organization = organization
+            obj.sort_order = position
+            obj.identifier_scheme = item.get("identifier_scheme") or ""
+            obj.identifier_type = item.get("identifier_type") or ""
+            obj.identifier = item.get("identifier") or ""
+            self._put(obj, before, here)
+
+    # Services ------------------------------------------------------------------------------
+
+    def service(self, record: dict) -> tuple[Service, bool]:
+        """Write one service record (a full or partial ORUK service)."""
+        r = record
         service = Service.objects.filter(pk=r["id"]).first()
         created = service is None
+        before = None if created else _values(service)
         if created:
             service = Service(id=r["id"], review_status=ReviewStatus.PUBLISHED)
-        service.organization = organization
-        service.name = r.get("name", "")
-        service.description = r.get("description", "")
-        service.url = r.get("url", "")
-        service.email = r.get("email", "")
-        service.status = r.get("status", "active")
-        service.fees = r.get("fees", "")
-        service.accreditations = r.get("accreditations", "")
-        service.alert = r.get("alert", "")
-        service.how_to_refer = r.get("application_process", "")
-        service.eligibility = r.get("eligibility_description", "")
-        service.minimum_age = r.get("minimum_age")
-        service.maximum_age = r.get("maximum_age")
-        service.assured_date = self._parse("assured_date", _date, r.get("assured_date"))
-        service.assurer_email = r.get("assurer_email", "")
-        service.free = _flag(r["free"]) if "free" in r else service_is_free(record=r)
+        if r.get("organization"):
+            service.organization = self.organization(r["organization"], "organization")
+        elif r.get("organization_id"):
+            service.organization = Organization.objects.filter(pk=r["organization_id"]).first()
+            if service.organization is None:
+                self.errors.append(
+                    ("organization_id", f"Unknown organization {r['organization_id']}")
+                )
+        for key, (attr, parser) in SERVICE_FIELDS.items():
+            if key in r:
+                value = self._parse(key, parser, r[key]) if parser is not str else r[key]
+                setattr(service, attr, value if value is not None or parser is not str else "")
+        if "free" in r:
+            service.free = _flag(r["free"])
+        elif created or "cost_options" in r:
+            service.free = service_is_free(record=r)
+        self._delivery(service, r, created)
+        if self.errors:
+            raise RowRejected(self.errors)
+        self._put(service, before, "service", exclude=["organization"])
+        self.touched.add(service.pk)
+        self.children(service, r)
+        if self.errors:
+            raise RowRejected(self.errors)
+        return service, created
+
+    def _delivery(self, service: Service, r: dict, created: bool) -> None:
         methods = r.get("delivery_methods")
         if methods is None:
-            locations = [sal.get("location", {}) for sal in r.get("service_at_locations", [])]
+            # Derived only from a whole record: a partial one leaves the stored flags alone.
+            if not (created or ("phones" in r and "service_at_locations" in r)):
+                return
+            kinds = {
+                (sal.get("location") or {}).get("location_type")
+                for sal in r.get("service_at_locations") or []
+            }
             methods = [
-                *(
-                    ["in_person"]
-                    if any(loc.get("location_type") == "physical" for loc in locations)
-                    else []
-                ),
+                *(["in_person"] if "physical" in kinds else []),
                 *(["phone"] if r.get("phones") else []),
-                *(
-                    ["online"]
-                    if any(loc.get("location_type") == "virtual" for loc in locations)
-                    else []
-                ),
+                *(["online"] if "virtual" in kinds else []),
             ]
-        unknown = [m for m in methods if m not in DELIVERY_METHODS]
+        unknown = [str(m) for m in methods if m not in DELIVERY_METHODS]
         if unknown:
             self.errors.append(
                 (
@@ -250,247 +386,493 @@ class _ServiceWriter:
         service.delivers_in_person = "in_person" in methods
         service.delivers_by_phone = "phone" in methods
         service.delivers_online = "online" in methods
-        _clean(service, "service", exclude=["organization"])
-        service.save()
-        return service, created
 
-    def _sync(self, service, relation: str, model, items: list[dict], fill) -> None:
-        keep = []
+    def _sync(self, service, relation: str, model, items, fill, key=None) -> None:
+        """Make the service's ``relation`` exactly ``items``; absent (None) leaves it alone.
+
+        Duplicates (the same id, or the same ``key`` such as a category) are dropped with a
+        warning. Children no longer listed are deleted first, so a re-keyed child (the CSV's
+        derived ids) never collides with the one it replaces.
+        """
+        if items is None:
+            return
+        seen_ids, seen_keys, wanted = set(), {}, []
         for position, item in enumerate(items):
             prefix = f"{relation}[{position}]"
             pk = uuid.UUID(str(item["id"]))
-            if _owned_elsewhere(model, pk, service):
+            natural = key(item) if key else None
+            if pk in seen_ids:
+                self.warnings.append((f"{prefix}.id", f"duplicate id {pk}: left out"))
+                continue
+            if natural is not None and natural in seen_keys:
+                self.warnings.append(
+                    (prefix, f"the same as {relation}[{seen_keys[natural]}]: left out")
+                )
+                continue
+            seen_ids.add(pk)
+            if natural is not None:
+                seen_keys[natural] = position
+            wanted.append((prefix, pk, item))
+        self._delete(getattr(service, relation).exclude(pk__in=[pk for _, pk, _ in wanted]))
+        owners = dict(model.objects.filter(pk__in=seen_ids).values_list("pk", "service_id"))
+        for position, (prefix, pk, item) in enumerate(wanted):
+            if owners.get(pk, service.pk) != service.pk:
                 self.errors.append((f"{prefix}.id", f"{pk} belongs to another service"))
                 continue
-            obj = model.objects.filter(pk=pk).first() or model(id=pk)
+            obj = model.objects.filter(pk=pk).first() if pk in owners else None
+            before = _values(obj) if obj else None
+            obj = obj or model(id=pk)
             obj.service = service
             obj.sort_order = position
             try:
                 fill(obj, item, prefix)
-                _clean(obj, prefix, exclude=["service"])
+                self._put(obj, before, prefix, exclude=["service"])
             except RowRejected as rejected:
                 self.errors.extend(rejected.errors)
-                continue
-            obj.save()
-            keep.append(pk)
-        getattr(service, relation).exclude(pk__in=keep).delete()
 
-    def children(self, service: Service) -> None:
-        r = self.record
-
-        def attribute(obj, item, prefix):
-            term = self.terms.get(str(item.get("taxonomy_term_id") or "")) or self.terms.get(
-                item.get("term_code") or (item.get("taxonomy_term") or {}).get("term") or ""
-            )
-            if term is None:
-                wanted = item.get("taxonomy_term_id") or item.get("term_code") or "(none)"
-                self.errors.append((f"{prefix}.taxonomy_term_id", f"Unknown category {wanted}"))
-                term = next(iter(self.terms.values()))  # keeps full_clean quiet; row is rejected
-            obj.taxonomy_term = term
-            obj.link_type = item.get("link_type") or "service"
-
-        def language(obj, item, prefix):
-            obj.code = str(item.get("code") or "").lower()
-            obj.name = item.get("name") or language_name(obj.code)
-            obj.note = item.get("note", "")
-
-        def area(obj, item, prefix):
-            obj.name = item.get("name") or item.get("service_area") or ""
-            obj.service_area = item.get("service_area", "")
-            obj.extent = item.get("extent", "")
-            obj.extent_type = item.get("extent_type", "")
-            obj.uri = item.get("uri", "")
-
-        def phone(obj, item, prefix):
-            obj.number = item.get("number", "")
-            obj.description = item.get("description", "")
-
-        def contact(obj, item, prefix):
-            obj.name = item.get("name", "")
-            obj.title = item.get("title", "")
-            obj.email = item.get("email", "")
-
-        def schedule(obj, item, prefix):
-            obj.freq = item.get("freq") or "WEEKLY"
-            obj.interval = int(item.get("interval") or 1)
-            obj.byday = (item.get("byday") or "").upper()
-            obj.opens_at = self._parse(f"{prefix}.opens_at", _time, item.get("opens_at"))
-            obj.closes_at = self._parse(f"{prefix}.closes_at", _time, item.get("closes_at"))
-            obj.valid_from = self._parse(f"{prefix}.valid_from", _date, item.get("valid_from"))
-            obj.valid_to = self._parse(f"{prefix}.valid_to", _date, item.get("valid_to"))
-            obj.dtstart = self._parse(f"{prefix}.dtstart", _date, item.get("dtstart"))
-            obj.description = item.get("description", "")
-            obj.attending_type = item.get("attending_type", "")
-            obj.notes = item.get("notes", "")
-
-        def cost(obj, item, prefix):
-            obj.option = item.get("option", "")
-            obj.amount = item.get("amount")
-            obj.amount_description = item.get("amount_description", "")
-            obj.valid_from = self._parse(f"{prefix}.valid_from", _date, item.get("valid_from"))
-            obj.valid_to = self._parse(f"{prefix}.valid_to", _date, item.get("valid_to"))
-
-        def service_at_location(obj, item, prefix):
-            obj.location = self.location(item.get("location") or {}, f"{prefix}.location")
-
+    def children(self, service: Service, r: dict) -> None:
         free_id = str(free_cost_option_id(service.pk))
-        self._sync(service, "attributes", Attribute, r.get("attributes", []), attribute)
-        self._sync(service, "languages", Language, r.get("languages", []), language)
-        self._sync(service, "service_areas", ServiceArea, r.get("service_areas", []), area)
-        self._sync(service, "phones", Phone, r.get("phones", []), phone)
-        self._sync(service, "contacts", Contact, r.get("contacts", []), contact)
-        self._sync(service, "schedules", Schedule, r.get("schedules", []), schedule)
-        costs = [c for c in r.get("cost_options", []) if str(c.get("id")) != free_id]
-        self._sync(service, "cost_options", CostOption, costs, cost)
-        sals = [s for s in r.get("service_at_locations", []) if s.get("location")]
-        self._sync(service, "service_at_locations", ServiceAtLocation, sals, service_at_location)
+        costs = r.get("cost_options")
+        if costs is not None:
+            costs = [c for c in costs if str(c.get("id")) != free_id]
+        sals = r.get("service_at_locations")
+        if sals is not None:
+            sals = [s for s in sals if s.get("location") or s.get("location_id")]
+        self._sync(
+            service, "attributes", Attribute, r.get("attributes"), self._attribute, self._term_key
+        )
+        self._sync(service, "languages", Language, r.get("languages"), self._language)
+        self._sync(service, "service_areas", ServiceArea, r.get("service_areas"), self._area)
+        self._sync(service, "phones", Phone, r.get("phones"), self._phone)
+        self._sync(service, "contacts", Contact, r.get("contacts"), self._contact)
+        self._sync(service, "schedules", Schedule, r.get("schedules"), self._schedule)
+        self._sync(service, "cost_options", CostOption, costs, self._cost)
+        self._sync(service, "funding", Funding, r.get("funding"), self._funding)
+        self._sync(
+            service,
+            "service_at_locations",
+            ServiceAtLocation,
+            sals,
+            self._service_at_location,
+            lambda item: str((item.get("location") or {}).get("id") or item.get("location_id")),
+        )
+
+    # Children ------------------------------------------------------------------------------
+
+    def _term_key(self, item: dict) -> str | None:
+        term = self._term(item, "", create=False)
+        return str(term.pk) if term else None
+
+    def _term(self, item: dict, prefix: str, *, create: bool = True) -> TaxonomyTerm | None:
+        embedded = item.get("taxonomy_term") or {}
+        for wanted in (item.get("taxonomy_term_id"), embedded.get("id"), item.get("term_code")):
+            if wanted and str(wanted) in self.terms:
+                return self.terms[str(wanted)]
+        if create and embedded.get("id") and embedded.get("name"):
+            return self.term(embedded, f"{prefix}.taxonomy_term")
+        return None
+
+    def _attribute(self, obj, item, prefix):
+        term = self._term(item, prefix)
+        if term is None:
+            wanted = item.get("taxonomy_term_id") or item.get("term_code") or "(none)"
+            raise RowRejected([(f"{prefix}.taxonomy_term_id", f"Unknown category {wanted}")])
+        obj.taxonomy_term = term
+        obj.link_type = item.get("link_type") or "service"
+
+    def _language(self, obj, item, prefix):
+        obj.code = str(item.get("code") or "").lower()
+        obj.name = item.get("name") or language_name(obj.code)
+        obj.note = item.get("note") or ""
+
+    def _area(self, obj, item, prefix):
+        obj.name = item.get("name") or item.get("service_area") or ""
+        obj.service_area = item.get("service_area") or ""
+        obj.extent = item.get("extent") or ""
+        obj.extent_type = item.get("extent_type") or ""
+        obj.uri = item.get("uri") or ""
+
+    def _phone(self, obj, item, prefix):
+        obj.number = item.get("number") or ""
+        obj.description = item.get("description") or ""
+        obj.languages = item.get("languages") or []
+
+    def _contact(self, obj, item, prefix):
+        obj.name = item.get("name") or ""
+        obj.title = item.get("title") or ""
+        obj.email = item.get("email") or ""
+
+    def _funding(self, obj, item, prefix):
+        obj.source = item.get("source") or ""
+
+    def _schedule(self, obj, item, prefix):
+        obj.freq = item.get("freq") or "WEEKLY"
+        obj.interval = self._parse(f"{prefix}.interval", _age, item.get("interval") or 1)
+        obj.byday = (item.get("byday") or "").upper()
+        obj.bymonthday = item.get("bymonthday") or ""
+        obj.schedule_link = item.get("schedule_link") or ""
+        for name, parser in (
+            ("opens_at", _time),
+            ("closes_at", _time),
+            ("valid_from", _date),
+            ("valid_to", _date),
+            ("dtstart", _date),
+        ):
+            setattr(obj, name, self._parse(f"{prefix}.{name}", parser, item.get(name)))
+        obj.description = item.get("description") or ""
+        obj.attending_type = item.get("attending_type") or ""
+        obj.notes = item.get("notes") or ""
+
+    def _cost(self, obj, item, prefix):
+        obj.option = item.get("option") or ""
+        obj.amount = item.get("amount")
+        obj.amount_description = item.get("amount_description") or ""
+        obj.valid_from = self._parse(f"{prefix}.valid_from", _date, item.get("valid_from"))
+        obj.valid_to = self._parse(f"{prefix}.valid_to", _date, item.get("valid_to"))
+
+    def _service_at_location(self, obj, item, prefix):
+        data = item.get("location")
+        if data:
+            obj.location = self.location(data, f"{prefix}.location")
+            return
+        location = Location.objects.filter(pk=item["location_id"]).first()
+        if location is None:
+            raise RowRejected([(f"{prefix}.location_id", "Unknown location")])
+        obj.location = location
 
     def location(self, data: dict, prefix: str) -> Location:
-        pk = data.get("id") or uuid.uuid4()
-        location = Location.objects.filter(pk=pk).first()
-        address = (data.get("addresses") or [{}])[0]
-        redacted = data.get("name") == CONFIDENTIAL_NAME and not data.get("addresses")
+        location = Location.objects.filter(pk=data["id"]).first()
+        addresses = data.get("addresses")
+        address = (addresses or [{}])[0]
+        redacted = data.get("name") == CONFIDENTIAL_NAME and not (
+            address.get("address_1") or address.get("postal_code")
+        )
         if location is not None and location.confidential and redacted:
             return location  # our own redacted export: keep the address we hold
-        location = location or Location(id=pk)
-        location.location_type = data.get("location_type") or "physical"
-        location.name = data.get("name", "")
-        location.description = data.get("description", "")
-        location.confidential = _flag(data.get("confidential", False))
-        location.address_1 = address.get("address_1", "")
-        location.city = address.get("city", "")
-        location.region = address.get("region", "")
-        location.state_province = address.get("state_province", "")
-        location.postal_code = address.get("postal_code", "")
-        location.country = (address.get("country") or "GB")[:2].upper()
-        if address.get("id"):
-            location.address_id = address["id"]
-        accessibility = (data.get("accessibility") or [{}])[0]
-        location.accessibility = accessibility.get("description") or data.get(
-            "accessibility_text", ""
-        )
-        if accessibility.get("id"):
-            location.accessibility_id = accessibility["id"]
-        location.latitude = data.get("latitude")
-        location.longitude = data.get("longitude")
-        location.external_identifier = data.get("external_identifier", "")
-        location.external_identifier_type = data.get("external_identifier_type", "")
+        before = _values(location) if location else None
+        location = location or Location(id=data["id"])
+        for name in (
+            "location_type",
+            "name",
+            "description",
+            "external_identifier",
+            "external_identifier_type",
+        ):
+            if name in data:
+                setattr(location, name, data[name] or "")
+        location.location_type = location.location_type or "physical"
+        if "confidential" in data:
+            location.confidential = _flag(data["confidential"])
+        for name in ("latitude", "longitude"):
+            if name in data:
+                setattr(location, name, data[name])
+        if addresses is not None:
+            if address.get("id"):
+                location.address_id = address["id"]
+            location.address_attention = address.get("attention") or ""
+            location.address_1 = address.get("address_1") or ""
+            location.city = address.get("city") or ""
+            location.region = address.get("region") or ""
+            location.state_province = address.get("state_province") or ""
+            location.postal_code = address.get("postal_code") or ""
+            location.country = (address.get("country") or "GB")[:2].upper()
+            location.address_type = address.get("address_type") or ""
+        if "accessibility" in data:
+            accessibility = (data.get("accessibility") or [{}])[0]
+            if accessibility.get("id"):
+                location.accessibility_id = accessibility["id"]
+            location.accessibility = (
+                accessibility.get("description") or accessibility.get("accessibility") or ""
+            )
+            location.accessibility_details = accessibility.get("details") or ""
+            location.accessibility_url = accessibility.get("url") or ""
+        elif "accessibility_text" in data:  # the CSV column
+            location.accessibility = data["accessibility_text"] or ""
         _clean(location, prefix)
-        if location.postal_code and (location.latitude is None or location.longitude is None):
+        if (
+            location.postal_code
+            and location.country == "GB"
+            and (location.latitude is None or location.longitude is None)
+        ):
             try:
                 point = postcode_point(postcode=location.postal_code)
             except PostcodeError as error:
                 raise RowRejected([(f"{prefix}.addresses[0].postal_code", str(error))]) from error
             location.latitude, location.longitude = point.latitude, point.longitude
-        location.save()
+        if before is None or before != _values(location):
+            location.save()
+            self.changed = True
         return location
 
-    def write(self) -> tuple[Service, bool]:
-        organization = self.organization()
-        service, created = self.service(organization)
-        self.children(service)
-        if self.errors:
-            raise RowRejected(self.errors)
-        return service, created
+    # Taxonomies and terms ------------------------------------------------------------------
 
+    def taxonomy(self, data: dict, prefix: str) -> Taxonomy:
+        taxonomy = Taxonomy.objects.filter(pk=data["id"]).first()
+        before = _values(taxonomy) if taxonomy else None
+        taxonomy = taxonomy or Taxonomy(id=data["id"])
+        for name in ("name", "description", "uri", "version"):
+            if name in data:
+                setattr(taxonomy, name, data[name] or "")
+        self._put(taxonomy, before, prefix)
+        return taxonomy
 
-def _fingerprint(service_id) -> str | None:
-    service = Service.objects.filter(pk=service_id).first()
-    if service is None:
-        return None
-    data = service_oruk(service)
-    data.pop("last_modified", None)
-    return json.dumps(data, sort_keys=True, default=str)
+    def _taxonomy_for(self, data: dict) -> Taxonomy:
+        taxonomy = None
+        if data.get("taxonomy_id"):
+            taxonomy = Taxonomy.objects.filter(pk=data["taxonomy_id"]).first()
+        name = str(data.get("taxonomy") or "Imported categories")
+        taxonomy = taxonomy or Taxonomy.objects.filter(name=name).first()
+        if taxonomy is None:
+            taxonomy = Taxonomy.objects.create(
+                id=data.get("taxonomy_id") or uuid.uuid5(TAXONOMY_NAMESPACE, name),
+                name=name,
+                description="Categories that arrived with imported records.",
+            )
+            self.changed = True
+        return taxonomy
 
-
-def _import_taxonomy(batch: SourceBatch, report: ImportReport) -> None:
-    data = batch.records[0]
-    info = data["taxonomy"]
-    taxonomy, _ = Taxonomy.objects.update_or_create(
-        id=info["id"],
-        defaults={
-            "name": info["name"],
-            "description": info.get("description", ""),
-            "uri": info.get("uri", ""),
-            "version": info.get("version", ""),
-        },
-    )
-    # Parents before children, so each parent exists when its children are saved.
-    terms = sorted(data["terms"], key=lambda t: t.get("parent_id") is not None)
-    for position, term in enumerate(terms, start=1):
-        problems = list(oruk_validator("taxonomy_term").iter_errors(term))
-        if problems:
-            for problem in problems:
-                report.rejected.append(
-                    RowError(
-                        batch.name,
-                        f"term {position}",
-                        _path(problem.absolute_path),
-                        problem.message,
-                    )
+    def term(self, data: dict, prefix: str, taxonomy: Taxonomy | None = None) -> TaxonomyTerm:
+        term = TaxonomyTerm.objects.filter(pk=data["id"]).first()
+        before = _values(term) if term else None
+        term = term or TaxonomyTerm(id=data["id"])
+        if taxonomy is not None or term.taxonomy_id is None:
+            term.taxonomy = taxonomy or self._taxonomy_for(data)
+        for name in ("name", "description", "term_uri"):
+            if name in data:
+                setattr(term, name, data[name] or "")
+        if "term" in data or not term.term:
+            slug = slugify(data.get("term") or term.name)[:90] or str(term.pk)[:8]
+            if TaxonomyTerm.objects.filter(term=slug).exclude(pk=term.pk).exists():
+                changed = f"{slug}-{str(term.pk)[:8]}"
+                self.warnings.append((f"{prefix}.term", f"“{slug}” is taken: stored as {changed}"))
+                slug = changed
+            term.term = slug
+        if "parent_id" in data:
+            parent = data["parent_id"] and TaxonomyTerm.objects.filter(pk=data["parent_id"]).first()
+            if data["parent_id"] and not parent:
+                self.warnings.append(
+                    (f"{prefix}.parent_id", f"unknown parent {data['parent_id']}: made top-level")
                 )
-            continue
-        TaxonomyTerm.objects.update_or_create(
-            id=term["id"],
-            defaults={
-                "taxonomy": taxonomy,
-                "parent_id": term.get("parent_id"),
-                "name": term["name"],
-                "description": term.get("description", ""),
-                "term": term["term"],
-                "term_uri": term.get("term_uri", ""),
-            },
-        )
-        report.terms += 1
+            term.parent = parent or None
+        self._put(term, before, prefix)
+        self.terms[str(term.pk)] = self.terms[term.term] = term
+        return term
 
 
-def directory_import(*, batches: list[SourceBatch], dry_run: bool = False) -> ImportReport:
-    """Import batches (from ``source_read``); rolls back everything when ``dry_run``.
+# The records counted as created, updated or unchanged (taxonomies, terms and organizations
+# have their own counts).
+COUNTED = ("service", "service_at_location")
 
-    Idempotent: the same input twice creates nothing new and reports rows as unchanged.
-    Never raises for bad rows; they are listed in ``report.rejected`` by row and field.
+
+class _Unchanged(Exception):
+    """Nothing was written for this record."""
+
+
+def directory_import(
+    *,
+    batches: list[SourceBatch],
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import batches (from ``source_read``); each record in its own transaction.
+
+    Idempotent: the same input twice writes nothing and reports records as unchanged. Never
+    raises for bad records: they are listed in ``report.rejected`` by record and field.
+    With ``dry_run`` everything is rolled back at the end. ``progress(n)`` is called as
+    records are done.
     """
     report = ImportReport(dry_run=dry_run)
-    with transaction.atomic():
-        for batch in (b for b in batches if b.kind == "taxonomy"):
-            _import_taxonomy(batch, report)
-        terms = {}
-        for term in TaxonomyTerm.objects.all():
-            terms[str(term.pk)] = term
-            terms[term.term] = term
-        for batch in (b for b in batches if b.kind == "services"):
-            for record, label in zip(batch.records, batch.labels, strict=True):
-                _import_row(record, label, batch.name, terms, report)
+    importer = _Importer(report, progress or (lambda n: None))
+    with search_index_deferred(), transaction.atomic():
+        for kind in KINDS:
+            for batch in (b for b in batches if b.kind == kind):
+                for record, label in zip(batch.records, batch.labels, strict=True):
+                    importer.record(kind, record, label, batch.name)
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _import_row(record: dict, label: str, source: str, terms: dict, report: ImportReport) -> None:
-    schema_errors = _schema_errors(record)
-    if schema_errors:
-        report.rejected.extend(RowError(source, label, f, m) for f, m in schema_errors)
-        return
-    if not terms:
-        report.rejected.append(RowError(source, label, "attributes", "Import the taxonomy first"))
-        return
-    before = _fingerprint(record["id"])
-    try:
-        # One search-document refresh for the service and all its children, after the row.
-        with search_document_refresh_deferred(), transaction.atomic():
-            service, created = _ServiceWriter(record, terms).write()
-            after = _fingerprint(service.pk)
-            if before == after:
-                raise _Unchanged
-    except _Unchanged:
-        report.unchanged.append(str(record["id"]))
-        return
-    except RowRejected as rejected:
-        report.rejected.extend(RowError(source, label, f, m) for f, m in rejected.errors)
-        return
-    index.insert_or_update_object(service)
-    (report.created if created else report.updated).append(str(service.pk))
+class _Importer:
+    def __init__(self, report: ImportReport, progress: Callable[[int], None]):
+        self.report = report
+        self.progress = progress
+        self.terms = {}
+        for term in TaxonomyTerm.objects.all():
+            self.terms[str(term.pk)] = self.terms[term.term] = term
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def record(self, kind: str, record: dict, label: str, source: str) -> None:
+        try:
+            self._record(kind, record, label, source)
+        finally:
+            self.progress(1)
+
+    def _reject(self, source: str, label: str, errors) -> None:
+        self.report.rejected.extend(RowError(source, label, f, m) for f, m in errors)
+
+    def _first_sight(self, kind: str, record: dict, label: str, source: str) -> bool:
+        key = (kind, str(record.get("id")))
+        where = f"{source}, {label}"
+        if key in self.seen:
+            self._reject(source, label, [("id", f"duplicate id {key[1]}: also {self.seen[key]}")])
+            return False
+        self.seen[key] = where
+        return True
+
+    def _record(self, kind: str, record: dict, label: str, source: str) -> None:
+        errors = _shape_errors(record)
+        if errors:
+            self._reject(source, label, errors)
+            return
+        warnings = _repairs(record)
+        if kind == "taxonomies":
+            self._taxonomy(record, label, source, warnings)
+            return
+        if kind == "organizations":
+            services = record.get("services")
+            org = {key: value for key, value in record.items() if key != "services"}
+            if self._save(source, label, warnings, "organization", org, self._organization):
+                for position, service in enumerate(services or []):
+                    nested = dict(service, organization_id=org["id"])
+                    nested.pop("organization", None)
+                    self._save(source, f"{label} services[{position}]", [], "service", nested)
+            return
+        if kind == "terms":
+            self._save(source, label, warnings, "taxonomy_term", record, self._term)
+            return
+        if kind == "service_at_locations":
+            self._save(source, label, warnings, "service_at_location", record, self._link)
+            return
+        self._save(source, label, warnings, "service", record)
+
+    def _save(self, source, label, warnings, schema, record, write=None) -> bool:
+        """Validate and write one record in its own transaction; report the outcome."""
+        errors = _schema_errors(record, schema)
+        if errors:
+            self._reject(source, label, errors)
+            return False
+        if not self._first_sight(schema, record, label, source):
+            return False
+        writer = _Writer(self.terms)
+        try:
+            with transaction.atomic():
+                created = (write or self._service)(writer, record)
+                if not writer.changed:
+                    raise _Unchanged
+        except _Unchanged:
+            if schema in COUNTED:
+                self.report.unchanged.append(str(record["id"]))
+        except RowRejected as rejected:
+            self._reject(source, label, rejected.errors)
+            self._forget_terms()
+            return False
+        except Exception as error:  # any other failure stays this record's alone
+            logger.exception("Import of %s, %s failed", source, label)
+            self._reject(source, label, [("", f"could not be saved ({error})")])
+            self._forget_terms()
+            return False
+        else:
+            if schema in COUNTED:
+                outcome = self.report.created if created else self.report.updated
+                outcome.append(str(record["id"]))
+            search_index_touched_services(writer.touched)
+        self.report.warnings.extend(RowError(source, label, f, m) for f, m in warnings)
+        self.report.warnings.extend(RowError(source, label, f, m) for f, m in writer.warnings)
+        return True
+
+    def _forget_terms(self) -> None:
+        # A rolled-back record may have created terms; reload so none is used unsaved.
+        self.terms.clear()
+        for term in TaxonomyTerm.objects.all():
+            self.terms[str(term.pk)] = self.terms[term.term] = term
+
+    def _service(self, writer: _Writer, record: dict) -> bool:
+        return writer.service(record)[1]
+
+    def _organization(self, writer: _Writer, record: dict) -> bool:
+        created = not Organization.objects.filter(pk=record["id"]).exists()
+        writer.organization(record, "organization")
+        if writer.errors:
+            raise RowRejected(writer.errors)
+        self.report.organizations += 1
+        return created
+
+    def _term(self, writer: _Writer, record: dict) -> bool:
+        created = not TaxonomyTerm.objects.filter(pk=record["id"]).exists()
+        writer.term(record, "taxonomy_term")
+        self.report.terms += 1
+        return created
+
+    def _link(self, writer: _Writer, record: dict) -> bool:
+        """An ORUK service_at_location: its service (if given) and this one link."""
+        service_data = record.get("service")
+        service_id = (service_data or {}).get("id") or record.get("service_id")
+        if service_data:
+            service_data = {k: v for k, v in service_data.items() if k != "service_at_locations"}
+            service, created = writer.service(service_data)
+        else:
+            service, created = Service.objects.filter(pk=service_id).first(), False
+        if service is None:
+            raise RowRejected([("service_id", f"Unknown service {service_id}")])
+        link = ServiceAtLocation.objects.filter(pk=record["id"]).first()
+        if link is not None and link.service_id != service.pk:
+            raise RowRejected([("id", f"{link.pk} belongs to another service")])
+        before = _values(link) if link else None
+        link = link or ServiceAtLocation(
+            id=record["id"], service=service, sort_order=service.service_at_locations.count()
+        )
+        writer._service_at_location(link, record, "")
+        if (
+            ServiceAtLocation.objects.filter(service=service, location=link.location)
+            .exclude(pk=link.pk)
+            .exists()
+        ):
+            raise RowRejected([("location.id", "the service is already linked to this location")])
+        writer._put(link, before, "service_at_location", exclude=["service"])
+        writer.touched.add(service.pk)
+        if writer.errors:
+            raise RowRejected(writer.errors)
+        return created
+
+    def _taxonomy(self, record: dict, label: str, source: str, warnings) -> None:
+        terms = record.get("taxonomy_terms") or []
+        info = {key: value for key, value in record.items() if key != "taxonomy_terms"}
+        if not self._save(source, label, warnings, "taxonomy", info, self._taxonomy_only):
+            return
+        taxonomy = Taxonomy.objects.filter(pk=info["id"]).first()
+        if taxonomy is None:  # dry run of a new taxonomy: nothing to attach terms to
+            return
+        # Parents before children, so each parent exists when its children are saved.
+        ordered = sorted(enumerate(terms, start=1), key=lambda t: bool(t[1].get("parent_id")))
+        for position, term in ordered:
+            if not isinstance(term, dict):
+                self._reject(source, f"{label} term {position}", [("", "not an object")])
+                continue
+            term = dict(term, taxonomy_id=str(taxonomy.pk))
+            self._save(
+                source,
+                f"{label} term {position}",
+                [],
+                "taxonomy_term",
+                term,
+                lambda writer, data: self._term_in(writer, data, taxonomy),
+            )
+
+    def _taxonomy_only(self, writer: _Writer, record: dict) -> bool:
+        created = not Taxonomy.objects.filter(pk=record["id"]).exists()
+        writer.taxonomy(record, "taxonomy")
+        return created
+
+    def _term_in(self, writer: _Writer, record: dict, taxonomy: Taxonomy) -> bool:
+        created = not TaxonomyTerm.objects.filter(pk=record["id"]).exists()
+        writer.term(record, "taxonomy_term", taxonomy)
+        self.report.terms += 1
+        return created
 
 
-class _Unchanged(Exception):
-    """Rolls back a row whose data did not change."""
+def search_index_touched_services(service_ids) -> None:
+    """Queue the services for the search-index refresh at the end of the import."""
+    from directory.services.search_document import search_index_touched
+
+    search_index_touched(service_ids=service_ids)

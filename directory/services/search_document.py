@@ -12,14 +12,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection
+from django.db.models import Prefetch
+from wagtail.search.backends import get_search_backends
 
-from directory.models import SEARCH_CONFIG
+from directory.models import SEARCH_CONFIG, Attribute, Service
+
+INDEX_CHUNK = 500
 
 # SEARCH_CONFIG is a constant and ids are bound parameters, so no injection (S608).
 _REFRESH_SQL = f"""
 UPDATE directory_service AS s SET search_document =
     setweight(to_tsvector('{SEARCH_CONFIG}', s.name), 'A')
-    || setweight(to_tsvector('{SEARCH_CONFIG}', o.name), 'B')
+    || setweight(to_tsvector('{SEARCH_CONFIG}', coalesce((SELECT o.name
+        FROM directory_organization AS o WHERE o.id = s.organization_id), '')), 'B')
     || setweight(to_tsvector('{SEARCH_CONFIG}', concat_ws(' ',
         s.description, s.how_to_refer, s.eligibility,
         (SELECT string_agg(t.name, ' ') FROM directory_attribute a
@@ -28,8 +33,7 @@ UPDATE directory_service AS s SET search_document =
             WHERE l.service_id = s.id),
         (SELECT string_agg(r.name, ' ') FROM directory_servicearea r WHERE r.service_id = s.id)
     )), 'C')
-FROM directory_organization AS o
-WHERE o.id = s.organization_id
+WHERE TRUE
 """  # noqa: S608
 
 
@@ -68,7 +72,8 @@ def search_document_refresh_deferred() -> Iterator[set]:
         yield pending
     finally:
         _deferred.reset(token)
-    search_document_refresh(service_ids=pending)
+    if pending:
+        search_document_refresh(service_ids=pending)
 
 
 def search_document_touched(*, service_ids: Iterable) -> None:
@@ -78,3 +83,46 @@ def search_document_touched(*, service_ids: Iterable) -> None:
         search_document_refresh(service_ids=service_ids)
     else:
         pending.update(str(pk) for pk in service_ids)
+
+
+# The services an import touched, indexed in bulk at its end (None outside such a block).
+_index_pending: ContextVar[set | None] = ContextVar("directory_search_index", default=None)
+
+
+@contextmanager
+def search_index_deferred() -> Iterator[None]:
+    """Refresh the search document and Wagtail's index once, at the end, for every service
+    touched inside the block (``search_index_touched``); used around a whole import."""
+    pending: set = set()
+    token = _index_pending.set(pending)
+    try:
+        with search_document_refresh_deferred() as touched:
+            yield
+            pending.update(touched)
+    finally:
+        _index_pending.reset(token)
+    search_index_refresh(service_ids=pending)
+
+
+def search_index_touched(*, service_ids: Iterable) -> None:
+    """A write changed these services' searchable text: index them now or at the block's end."""
+    pending = _index_pending.get()
+    if pending is None:
+        search_index_refresh(service_ids=service_ids)
+    else:
+        pending.update(str(pk) for pk in service_ids)
+
+
+def search_index_refresh(*, service_ids: Iterable) -> None:
+    """Re-add the services to every auto-updated Wagtail search backend, in bulk. Idempotent."""
+    ids = sorted({str(pk) for pk in service_ids})
+    services = Service.objects.select_related("organization").prefetch_related(
+        Prefetch("attributes", Attribute.objects.select_related("taxonomy_term")),
+        "languages",
+        "service_areas",
+    )
+    for start in range(0, len(ids), INDEX_CHUNK):
+        chunk = list(services.filter(pk__in=ids[start : start + INDEX_CHUNK]))
+        if chunk:
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(Service, chunk)

@@ -9,17 +9,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accounts.models import Agency
+from config.spreadsheets import spreadsheet_safe
 from reports.selectors.scope import ReportFilters, report_agency_ids
 from reports.selectors.tables import Table, report_table
-
-# Spreadsheet formula injection (OWASP "CSV injection"): text starting with these is quoted.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
 
 
 def table_csv(*, table: Table) -> str:
@@ -28,7 +20,7 @@ def table_csv(*, table: Table) -> str:
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return buffer.getvalue()
 
 
@@ -39,7 +31,7 @@ def table_xlsx(*, table: Table) -> bytes:
     sheet.title = table.title[:31]
     sheet.append(table.columns)
     for row in table.rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([spreadsheet_safe(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -184,7 +184,7 @@ def test_command_imports_the_content_folder_twice_idempotently(capsys):
 def test_command_reports_bad_rows_and_fails(tmp_path, terms, capsys):
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps([service_record(status="nope")]))
-    with pytest.raises(CommandError, match="1 row"):
+    with pytest.raises(CommandError, match="1 record"):
         call_command("import_directory", str(feed))
     assert "record 1, status" in capsys.readouterr().err
 
