@@ -66,6 +66,11 @@ def statement_agents(statement: dict, *, with_authority: bool = True) -> tuple[s
     for key in ("instructor", "team"):
         if key in context:
             related |= set(_actor_ifis(context[key], with_members=True))
+    # xAPI 2.0 context agents and groups are agents of the statement too (related_agents).
+    for item in context.get("contextAgents", ()):
+        related |= set(_actor_ifis(item["agent"], with_members=False))
+    for item in context.get("contextGroups", ()):
+        related |= set(_actor_ifis(item["group"], with_members=True))
     if with_authority and "authority" in statement:
         related |= set(_actor_ifis(statement["authority"], with_members=True))
     if obj.get("objectType") == "SubStatement":

@@ -72,7 +72,7 @@ class DocumentView(XAPIView):
         ids = document_ids(scope=scope, since=since)
         return http.json_response(ids)
 
-    def _write(self, xreq, client, service) -> HttpResponse:
+    def _write(self, xreq, client, service, **extra) -> HttpResponse:
         client_require(client=client, scope="documents")
         params = xreq.params
         _only(params, self.scope_params | {self.id_param})
@@ -85,13 +85,14 @@ class DocumentView(XAPIView):
             content=xreq.body,
             content_type=xreq.content_type or "application/octet-stream",
             pre=_pre(xreq),
+            **extra,
         )
         response = HttpResponse(status=204)
         response["ETag"] = f'"{row.etag}"'
         return response
 
     def handle_put(self, xreq, client) -> HttpResponse:
-        return self._write(xreq, client, document_put)
+        return self._write(xreq, client, document_put, version=xreq.version)
 
     def handle_post(self, xreq, client) -> HttpResponse:
         return self._write(xreq, client, document_post)

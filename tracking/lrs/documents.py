@@ -105,17 +105,33 @@ def _save(
 
 
 def document_put(
-    *, scope: DocumentScope, document_id: str, content: bytes, content_type: str, pre: Preconditions
+    *,
+    scope: DocumentScope,
+    document_id: str,
+    content: bytes,
+    content_type: str,
+    pre: Preconditions,
+    version: str = "1.0.3",
 ) -> Document:
-    """Create or replace a document; 409/412 per Communication 3.1."""
+    """Create or replace a document; 409/412 per Communication 3.1.
+
+    Under xAPI 2.0 (IEEE 9274.1.1 4.1.4) the State resource is held to the same rule as the
+    profiles: a PUT without If-Match or If-None-Match over an existing document is a 409.
+    """
     with transaction.atomic():
         existing = scope.rows().select_for_update().filter(document_id=document_id).first()
-        _check_preconditions(existing, pre, require=scope.kind != DocumentKind.STATE)
+        require = version == "2.0.0" or scope.kind != DocumentKind.STATE
+        _check_preconditions(existing, pre, require=require)
         return _save(scope, document_id, existing, content, content_type)
 
 
 def document_post(
-    *, scope: DocumentScope, document_id: str, content: bytes, content_type: str, pre: Preconditions
+    *,
+    scope: DocumentScope,
+    document_id: str,
+    content: bytes,
+    content_type: str,
+    pre: Preconditions,
 ) -> Document:
     """Merge JSON objects' top-level properties into a document, or create it (Comm. 2.2)."""
     with transaction.atomic():

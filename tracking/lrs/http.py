@@ -12,8 +12,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from tracking.lrs.errors import XAPIValidationError
 
+# Each supported version, by the major.minor a request names, answered with its latest patch
+# (Communication 3.3; IEEE 9274.1.1 4.1.3). The newest is the default where none was sent.
+XAPI_VERSIONS = {"2.0": "2.0.0", "1.0": "1.0.3"}
 XAPI_VERSION = "1.0.3"
-VERSION_RE = re.compile(r"^1\.0(\.\d+)?$")
+XAPI_LATEST = "2.0.0"
+VERSION_RE = re.compile(r"^(1\.0|2\.0)(\.\d+)?$")
 BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 HEADER_FORM_FIELDS = (
     "Authorization",
@@ -44,6 +48,10 @@ class XRequest:
     content_type: str
     is_head: bool = False
     extra: dict = field(default_factory=dict)
+    # Whether it came in the alternate request syntax (removed in xAPI 2.0).
+    alternate: bool = False
+    # The version the request asked for, as answered: "1.0.3" or "2.0.0".
+    version: str = XAPI_LATEST
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -111,26 +119,45 @@ def xrequest_from(request: HttpRequest) -> XRequest:
         headers=headers,
         body=body,
         content_type=inner_type.split(";")[0].strip(),
+        alternate=True,
     )
 
 
-def version_check(xreq: XRequest) -> None:
-    """X-Experience-API-Version is required and must be 1.0.x (Communication 3.3)."""
-    version = xreq.header("X-Experience-API-Version")
-    if not version:
+def version_of(header: str | None) -> str | None:
+    """The supported version a X-Experience-API-Version value names ("1.0.3", "2.0.0")."""
+    match = VERSION_RE.match((header or "").strip())
+    return XAPI_VERSIONS[match.group(1)] if match else None
+
+
+def version_check(xreq: XRequest) -> str:
+    """X-Experience-API-Version is required and must be 1.0.x or 2.0.x (Communication 3.3);
+    sets and returns the request's version. The alternate request syntax is 1.0.x only."""
+    header = xreq.header("X-Experience-API-Version")
+    if not header:
         raise XAPIValidationError(
             "X-Experience-API-Version header is required", prop="X-Experience-API-Version"
         )
-    if not VERSION_RE.match(version.strip()):
+    version = version_of(header)
+    if version is None:
         raise XAPIValidationError(
-            f"X-Experience-API-Version {version} is not supported; use 1.0.3",
+            f"X-Experience-API-Version {header} is not supported; use 2.0.0 or 1.0.3",
             prop="X-Experience-API-Version",
         )
+    xreq.version = version
+    if xreq.alternate and version != XAPI_VERSION:
+        # IEEE 9274.1.1 removed the alternate request syntax; 2.0 clients send real headers.
+        raise XAPIValidationError(
+            "method: xAPI 2.0 has no alternate request syntax; send the real method",
+            prop="method",
+        )
+    return version
 
 
-def finish(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+def finish(
+    response: HttpResponse, request: HttpRequest, version: str = XAPI_LATEST
+) -> HttpResponse:
     """Add the version and CORS headers every response carries."""
-    response["X-Experience-API-Version"] = XAPI_VERSION
+    response["X-Experience-API-Version"] = version
     response["Access-Control-Allow-Origin"] = request.headers.get("Origin", "*")
     if "Origin" in request.headers:
         response["Vary"] = "Origin"

@@ -20,7 +20,13 @@ from tracking.lrs.models import (
 )
 from tracking.lrs.signatures import SIGNATURE_USAGE, signature_verify
 from tracking.lrs.storage import StatementRecord, statements_existing, statements_insert
-from tracking.lrs.validation import VOIDED_VERB, statement_validate
+from tracking.lrs.validation import (
+    V1,
+    V2,
+    VOIDED_VERB,
+    statement_for_comparison,
+    statement_validate,
+)
 
 # Properties the LRS sets, ignored when deciding whether a re-sent statement is the same one
 # (Data 2.3.1 "Statement Comparison Requirements").
@@ -83,6 +89,7 @@ def _normalise(original: dict) -> dict:
 def _comparable(statement: dict, *, keep_timestamp: bool) -> dict:
     """A statement without the properties the LRS sets, for the 409/204 decision."""
     drop = LRS_SET if keep_timestamp else (*LRS_SET, "timestamp")
+    statement = statement_for_comparison(statement)
     return {key: value for key, value in statement.items() if key not in drop}
 
 
@@ -105,12 +112,21 @@ def _check_attachments(statement: dict, attachments: dict, path: str) -> None:
 
 
 def _prepare(
-    statements: list[dict], *, authority: dict, stored: str, attachments: dict, batch: bool
+    statements: list[dict],
+    *,
+    authority: dict,
+    stored: str,
+    attachments: dict,
+    batch: bool,
+    version: str,
 ) -> list[dict]:
     prepared, seen = [], {}
+    # A statement keeps the version it came with; without one it gets the request's major
+    # version's first release (1.0.3 and IEEE 9274.1.1 Data 2.4.10).
+    default_version = "2.0.0" if version == V2 else "1.0.0"
     for index, original in enumerate(statements):
         path = f"statements[{index}]" if batch else "statement"
-        statement_validate(statement=original, path=path)
+        statement_validate(statement=original, path=path, version=version)
         _check_attachments(original, attachments, path)
         statement = _normalise(original)
         statement.setdefault("id", str(uuid.uuid4()))
@@ -120,7 +136,7 @@ def _prepare(
         seen[statement["id"]] = statement
         statement["_had_timestamp"] = "timestamp" in statement
         statement.setdefault("timestamp", stored)
-        statement.setdefault("version", "1.0.0")
+        statement.setdefault("version", default_version)
         statement["stored"] = stored
         statement["authority"] = authority
         prepared.append(statement)
@@ -234,6 +250,7 @@ def statement_store(
     client: LRSClient | None = None,
     attachments: dict | None = None,
     batch: bool = True,
+    version: str = V1,
 ) -> list[str]:
     """Validate and store statements atomically; return their ids in order.
 
@@ -247,6 +264,7 @@ def statement_store(
         client=client,
         attachments=attachments,
         batch=batch,
+        version=version,
     ).ids
 
 
@@ -257,6 +275,7 @@ def statements_save(
     client: LRSClient | None = None,
     attachments: dict | None = None,
     batch: bool = True,
+    version: str = V1,
 ) -> StoreResult:
     """statement_store, also saying how many statements were new (0: all were re-sends)."""
     attachments = attachments or {}
@@ -275,6 +294,7 @@ def statements_save(
         stored=xapi_timestamp(now),
         attachments=attachments,
         batch=batch,
+        version=version,
     )
     used = {item["sha2"] for s in prepared for item in s.get("attachments", [])}
     unused = set(attachments) - used

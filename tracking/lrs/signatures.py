@@ -8,6 +8,7 @@ from cryptography import x509
 from jwt.utils import base64url_decode
 
 from tracking.lrs.errors import XAPIValidationError
+from tracking.lrs.validation import statement_for_comparison
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 SIGNATURE_ALGORITHMS = ("RS256", "RS384", "RS512")
@@ -16,6 +17,7 @@ UNSIGNED = ("attachments", "authority", "stored", "version", "id")
 
 
 def _comparable(statement: dict) -> dict:
+    statement = statement_for_comparison(statement)
     return {key: value for key, value in statement.items() if key not in UNSIGNED}
 
 

@@ -1,4 +1,5 @@
-"""Statement validation: every MUST of xAPI 1.0.3 Data 2.4 and 4.
+"""Statement validation: every MUST of xAPI 1.0.3 Data 2.4 and 4, and of xAPI 2.0
+(IEEE 9274.1.1) for statements sent with the 2.0.0 version header.
 
 Hand-written on purpose: the JSON Schemas published for xAPI cannot express several rules the
 specification makes (exactly one inverse functional identifier, `revision` only with activity
@@ -36,6 +37,13 @@ DURATION_RE = re.compile(
     rf"(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)$"
 )
 VERSION_RE = re.compile(r"^1\.0(\.\d+)?$")
+# xAPI 2.0 accepts statements of either version (IEEE 9274.1.1 Data 2.4.10).
+VERSION_2_RE = re.compile(r"^(1\.0|2\.0)(\.\d+)?$")
+# xAPI 2.0 Data 4.5: timestamps are RFC 3339 date-times, with seconds and a zone.
+RFC3339_RE = re.compile(
+    r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?"
+    r"(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$"
+)
 MIME_RE = re.compile(r"^[\w.+-]+/[\w.+-]+(\s*;.*)?$")
 
 INTERACTION_TYPES = {
@@ -53,6 +61,8 @@ INTERACTION_TYPES = {
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 CONTEXT_ACTIVITY_KEYS = {"parent", "grouping", "category", "other"}
+V1 = "1.0.3"
+V2 = "2.0.0"
 STATEMENT_KEYS = {
     "id",
     "actor",
@@ -148,11 +158,14 @@ def check_number(value: Any, path: str) -> float:
     return value
 
 
-def check_timestamp(value: Any, path: str) -> str:
-    """An ISO 8601 timestamp that does not use a negative zero offset (Data 4.5)."""
+def check_timestamp(value: Any, path: str, *, version: str = V1) -> str:
+    """An ISO 8601 timestamp that does not use a negative zero offset (Data 4.5); under
+    xAPI 2.0 an RFC 3339 date-time (extended format, seconds and a zone)."""
     check_string(value, path)
     if not TIMESTAMP_RE.match(value):
         fail(path, "must be an ISO 8601 timestamp")
+    if version == V2 and not RFC3339_RE.match(value):
+        fail(path, "must be an RFC 3339 timestamp, e.g. 2026-01-31T09:30:00.000Z (xAPI 2.0)")
     if NEGATIVE_ZERO_RE.search(value):
         fail(path, "must not use a -00:00 offset; use Z or +00:00")
     return value
@@ -291,6 +304,36 @@ CONTEXT_KEYS = frozenset(
         "extensions",
     }
 )
+# xAPI 2.0 Data 2.4.6: agents and groups with the roles they played (relevantTypes).
+CONTEXT_KEYS_2 = CONTEXT_KEYS | {"contextAgents", "contextGroups"}
+
+
+def check_relevant_types(value: Any, path: str) -> None:
+    """A non-empty array of IRIs (IEEE 9274.1.1 Data 2.4.6.3, 2.4.6.4)."""
+    if not isinstance(value, list) or not value:
+        fail(path, "must be a non-empty array of IRIs")
+    for index, item in enumerate(value):
+        check_iri(item, f"{path}[{index}]")
+
+
+def check_context_members(value: Any, path: str, kind: str) -> None:
+    """contextAgents or contextGroups: arrays of contextAgent / contextGroup objects."""
+    member, object_type = (
+        ("agent", "contextAgent") if kind == "agent" else ("group", "contextGroup")
+    )
+    if not isinstance(value, list):
+        fail(path, f"must be an array of {object_type} objects")
+    for index, item in enumerate(value):
+        item_path = f"{path}[{index}]"
+        check_keys(item, item_path, {"objectType", member, "relevantTypes"}, ("objectType", member))
+        if item["objectType"] != object_type:
+            fail(f"{item_path}.objectType", f"must be {object_type}")
+        if kind == "agent":
+            check_agent(item[member], f"{item_path}.{member}")
+        else:
+            check_group(item[member], f"{item_path}.{member}")
+        if "relevantTypes" in item:
+            check_relevant_types(item["relevantTypes"], f"{item_path}.relevantTypes")
 
 
 def check_definition(value: Any, path: str) -> None:
@@ -339,7 +382,7 @@ def check_statement_ref(value: Any, path: str) -> None:
     check_uuid(value["id"], f"{path}.id")
 
 
-def check_object(value: Any, path: str, *, in_substatement: bool) -> None:
+def check_object(value: Any, path: str, *, in_substatement: bool, version: str = V1) -> None:
     if not isinstance(value, dict):
         fail(path, "must be an object")
     kind = value.get("objectType", "Activity")
@@ -354,7 +397,7 @@ def check_object(value: Any, path: str, *, in_substatement: bool) -> None:
     elif kind == "SubStatement":
         if in_substatement:
             fail(f"{path}.objectType", "a SubStatement must not contain a SubStatement")
-        check_substatement(value, path)
+        check_substatement(value, path, version=version)
     else:
         fail(f"{path}.objectType", "must be Activity, Agent, Group, StatementRef or SubStatement")
 
@@ -392,8 +435,12 @@ def check_result(value: Any, path: str) -> None:
         check_extensions(value["extensions"], f"{path}.extensions")
 
 
-def check_context(value: Any, path: str, statement_object: dict) -> None:
-    check_keys(value, path, CONTEXT_KEYS)
+def check_context(value: Any, path: str, statement_object: dict, *, version: str = V1) -> None:
+    check_keys(value, path, CONTEXT_KEYS_2 if version == V2 else CONTEXT_KEYS)
+    if "contextAgents" in value:
+        check_context_members(value["contextAgents"], f"{path}.contextAgents", "agent")
+    if "contextGroups" in value:
+        check_context_members(value["contextGroups"], f"{path}.contextGroups", "group")
     if "registration" in value:
         check_uuid(value["registration"], f"{path}.registration")
     if "instructor" in value:
@@ -447,41 +494,49 @@ def check_attachments(value: Any, path: str) -> None:
             check_iri(item["fileUrl"], f"{item_path}.fileUrl")
 
 
-def check_core(value: dict, path: str, *, in_substatement: bool) -> None:
+def check_core(value: dict, path: str, *, in_substatement: bool, version: str = V1) -> None:
     """The parts a Statement and a SubStatement share."""
     check_actor(value["actor"], f"{path}.actor")
     check_verb(value["verb"], f"{path}.verb")
-    check_object(value["object"], f"{path}.object", in_substatement=in_substatement)
+    check_object(
+        value["object"], f"{path}.object", in_substatement=in_substatement, version=version
+    )
     if "result" in value:
         check_result(value["result"], f"{path}.result")
     if "context" in value:
-        check_context(value["context"], f"{path}.context", value["object"])
+        check_context(value["context"], f"{path}.context", value["object"], version=version)
     if "timestamp" in value:
-        check_timestamp(value["timestamp"], f"{path}.timestamp")
+        check_timestamp(value["timestamp"], f"{path}.timestamp", version=version)
     if "attachments" in value:
         check_attachments(value["attachments"], f"{path}.attachments")
 
 
-def check_substatement(value: dict, path: str) -> None:
+def check_substatement(value: dict, path: str, *, version: str = V1) -> None:
     """No id, stored, version or authority, and no nested SubStatement (Data 2.4.4.3)."""
     check_keys(value, path, SUBSTATEMENT_KEYS, ("actor", "verb", "object"))
-    check_core(value, path, in_substatement=True)
+    check_core(value, path, in_substatement=True, version=version)
 
 
-def statement_validate(*, statement: Any, path: str = "statement") -> None:
-    """Raise XAPIValidationError naming the first property that breaks Data 2.4 or 4."""
+def statement_validate(*, statement: Any, path: str = "statement", version: str = V1) -> None:
+    """Raise XAPIValidationError naming the first property that breaks Data 2.4 or 4.
+
+    `version` is the request's ("1.0.3" or "2.0.0"): 2.0 adds context agents and groups,
+    RFC 3339 timestamps and 2.0.x statement versions.
+    """
     check_keys(statement, path, STATEMENT_KEYS, ("actor", "verb", "object"))
     if "id" in statement:
         check_uuid(statement["id"], f"{path}.id")
-    check_core(statement, path, in_substatement=False)
+    check_core(statement, path, in_substatement=False, version=version)
     if "stored" in statement:
-        check_timestamp(statement["stored"], f"{path}.stored")
+        check_timestamp(statement["stored"], f"{path}.stored", version=version)
     if "authority" in statement:
         check_authority(statement["authority"], f"{path}.authority")
+    pattern = VERSION_2_RE if version == V2 else VERSION_RE
     if "version" in statement and not (
-        isinstance(statement["version"], str) and VERSION_RE.match(statement["version"])
+        isinstance(statement["version"], str) and pattern.match(statement["version"])
     ):
-        fail(f"{path}.version", "must be a 1.0.x version")
+        allowed = "a 1.0.x or 2.0.x version" if version == V2 else "a 1.0.x version"
+        fail(f"{path}.version", f"must be {allowed}")
     verb_id = statement["verb"]["id"]
     if verb_id == VOIDED_VERB and statement["object"].get("objectType") != "StatementRef":
         fail(f"{path}.object", "a voiding statement's object must be a StatementRef")
@@ -499,6 +554,32 @@ def check_authority(value: Any, path: str) -> None:
 
 
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+
+
+SECONDS_FRACTION_RE = re.compile(r"(\d+[.,]\d{2})\d+S$")
+
+
+def duration_for_comparison(value: Any) -> Any:
+    """A duration with its seconds cut to hundredths: xAPI 2.0 Data 4.6 leaves finer
+    precision out of every comparison (signatures, re-sent statements)."""
+    if isinstance(value, str):
+        return SECONDS_FRACTION_RE.sub(r"\1S", value)
+    return value
+
+
+def statement_for_comparison(statement: dict) -> dict:
+    """A shallow copy whose result durations (its own and a SubStatement's) are cut to
+    hundredths of a second; everything else is left as it is."""
+    out = dict(statement)
+    if isinstance(out.get("result"), dict) and "duration" in out["result"]:
+        out["result"] = {
+            **out["result"],
+            "duration": duration_for_comparison(out["result"]["duration"]),
+        }
+    obj = out.get("object")
+    if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
+        out["object"] = statement_for_comparison(obj)
+    return out
 
 
 def parse_uuid(value: str) -> uuid.UUID:

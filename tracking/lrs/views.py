@@ -40,17 +40,24 @@ class XAPIView(View):
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method == "OPTIONS":
             return http.finish(HttpResponse(status=200), request)
+        # The version answered: the one the request names when supported (even if the
+        # request is refused for another reason), else the latest.
+        version = http.version_of(request.headers.get("X-Experience-API-Version")) or (
+            http.XAPI_LATEST
+        )
         try:
             xreq = http.xrequest_from(request)
             method = "GET" if xreq.method == "HEAD" else xreq.method
             if method not in self.methods:
                 response = http.json_response({"error": f"{method} is not allowed here"}, 405)
                 response["Allow"] = ", ".join(self.methods)
-                return http.finish(response, request)
+                return http.finish(response, request, version)
             # The version is checked first: a request without it is a 400 whoever sends it
             # (Communication 3.3).
             if self.requires_version:
-                http.version_check(xreq)
+                version = http.version_check(xreq)
+            else:
+                xreq.version = http.version_of(xreq.header("X-Experience-API-Version")) or version
             client = None
             if self.requires_auth:
                 client = lrs_client_authenticate(authorization=xreq.header("Authorization"))
@@ -67,7 +74,7 @@ class XAPIView(View):
             length = len(response.content)
             response.content = b""
             response["Content-Length"] = str(length)
-        return http.finish(response, request)
+        return http.finish(response, request, version)
 
 
 def xreq_is_head(request: HttpRequest) -> bool:
@@ -83,7 +90,12 @@ class AboutView(XAPIView):
     def handle_get(self, xreq, client) -> HttpResponse:
         if xreq.params:
             raise XAPIValidationError("about takes no parameters", prop=next(iter(xreq.params)))
-        return http.json_response({"version": [http.XAPI_VERSION, "1.0.2", "1.0.1", "1.0.0"]})
+        versions = [http.XAPI_LATEST, http.XAPI_VERSION, "1.0.2", "1.0.1", "1.0.0"]
+        if xreq.version == http.XAPI_VERSION:
+            # A client speaking 1.0.x is told the versions it can use: 1.0 libraries check the
+            # list against the versions they know (tincan's About refuses "2.0.0").
+            versions = versions[1:]
+        return http.json_response({"version": versions})
 
 
 class StatementsView(XAPIView):
@@ -132,7 +144,13 @@ class StatementsView(XAPIView):
                 "statement.id: differs from the statementId parameter", prop="statement.id"
             )
         statement["id"] = xreq.params["statementId"]
-        statement_store(statements=[statement], client=client, attachments=attachments, batch=False)
+        statement_store(
+            statements=[statement],
+            client=client,
+            attachments=attachments,
+            batch=False,
+            version=xreq.version,
+        )
         return HttpResponse(status=204)
 
     def handle_post(self, xreq, client) -> HttpResponse:
@@ -148,6 +166,7 @@ class StatementsView(XAPIView):
             client=client,
             attachments=attachments,
             batch=batch,
+            version=xreq.version,
         )
         if not result.stored:
             # Every statement was already stored identically: nothing changed (Comm. 2.1.2).

@@ -24,7 +24,8 @@ def test_unsupported_version_is_400(xapi):
 def test_every_response_carries_the_version_header(xapi):
     assert xapi.get("statements")["X-Experience-API-Version"] == "1.0.3"
     assert xapi.get("statements", params={"colour": 1})["X-Experience-API-Version"] == "1.0.3"
-    assert xapi.client.get("/xapi/about")["X-Experience-API-Version"] == "1.0.3"
+    # Without a version header (About needs none) the LRS answers in its latest version.
+    assert xapi.client.get("/xapi/about")["X-Experience-API-Version"] == "2.0.0"
 
 
 def test_about_lists_versions_without_credentials(client):
