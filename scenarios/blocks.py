@@ -27,6 +27,11 @@ CHOSE_VALIDATOR = RegexValidator(
     r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*$",
     "Write the earlier choice as <decision key>.<choice key>, for example first-call.b.",
 )
+CHOSE_LIST_VALIDATOR = RegexValidator(
+    r"^[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*(\s*,\s*[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*)*$",
+    "Write earlier choices as <decision key>.<choice key>, separated by commas, for example "
+    "first-call.b, strategy.c.",
+)
 UUID_VALIDATOR = RegexValidator(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
     "Enter a directory service id (a UUID).",
@@ -71,16 +76,46 @@ class BranchBlock(blocks.StructBlock):
     )
     chose = blocks.CharBlock(
         required=False,
-        max_length=121,
-        validators=[CHOSE_VALIDATOR],
-        label="If this earlier choice was taken",
-        help_text="<decision key>.<choice key>, for example first-call.b.",
+        max_length=500,
+        validators=[CHOSE_LIST_VALIDATOR],
+        label="If these earlier choices were all taken",
+        help_text="<decision key>.<choice key>, comma-separated, for example first-call.b.",
+    )
+    not_chose = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        validators=[CHOSE_LIST_VALIDATOR],
+        label="If none of these earlier choices was taken",
+        help_text="The same form. Leave empty for no test.",
     )
     next = _target_block()
 
     class Meta:
         icon = "arrow-right"
         label = "Conditional branch"
+
+
+class NoteBlock(blocks.StructBlock):
+    """A debrief paragraph shown only to learners whose path meets its condition."""
+
+    min_score = blocks.IntegerBlock(required=False, label="If the score is at least")
+    chose = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        validators=[CHOSE_LIST_VALIDATOR],
+        label="If these earlier choices were all taken",
+    )
+    not_chose = blocks.CharBlock(
+        required=False,
+        max_length=500,
+        validators=[CHOSE_LIST_VALIDATOR],
+        label="If none of these earlier choices was taken",
+    )
+    text = blocks.TextBlock(help_text=MARKDOWN_HELP)
+
+    class Meta:
+        icon = "comment"
+        label = "Path note"
 
 
 class ImageMediaBlock(blocks.StructBlock):
@@ -155,6 +190,12 @@ class DecisionBlock(blocks.StructBlock):
     key = _key_block()
     question = blocks.CharBlock(max_length=255)
     choices = blocks.ListBlock(ChoiceBlock(), min_num=1, max_num=6)
+    shuffle = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label="Shuffle the choices for each learner",
+        help_text="Tick when the order carries no meaning, so answers cannot be learnt by place.",
+    )
 
     class Meta:
         icon = "help"
@@ -173,6 +214,19 @@ class EndingBlock(blocks.StructBlock):
         default=[],
         label="Directory services",
     )
+    praises = blocks.ListBlock(
+        blocks.CharBlock(max_length=121, validators=[CHOSE_VALIDATOR], label="Choice"),
+        default=[],
+        label="Choices the debrief praises",
+        help_text="Publishing checks every path: each must have been taken to reach here.",
+    )
+    misses = blocks.ListBlock(
+        blocks.CharBlock(max_length=121, validators=[CHOSE_VALIDATOR], label="Choice"),
+        default=[],
+        label="Choices the debrief says were missed",
+        help_text="Publishing checks every path: none may have been taken to reach here.",
+    )
+    notes = blocks.ListBlock(NoteBlock(), default=[], label="Path notes")
 
     class Meta:
         icon = "flag"

@@ -9,10 +9,17 @@ Routing: a choice (or a situation) goes to the first branch whose condition hold
 ``next`` (the fallback). Conditions are evaluated *after* the choice is applied: its score change
 counts and the choice itself counts as taken. For reachability every target is treated as
 possible, whatever its condition, so validation never depends on a learner's luck.
+
+Endings can say what they praise and what they say the learner missed (``praises`` and
+``misses``, as "<decision key>.<choice key>"). ``validate`` then plays every path through the
+scenario, with conditions evaluated exactly, and reports any path on which an ending praises a
+choice the learner did not make, or says they missed one they made. Ending ``notes`` add a
+paragraph to the debrief when their condition holds, so a debrief speaks to the learner's path.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +28,8 @@ from typing import Any
 NODE_TYPES = ("situation", "decision", "ending")
 RATINGS = ("recommended", "acceptable", "risky")
 MIN_CHOICES, MAX_CHOICES = 2, 6
+# Path checking plays every path; past this many the scenario is too big to prove, an error.
+PATH_LIMIT = 50_000
 
 
 class DefinitionError(ValueError):
@@ -31,23 +40,44 @@ class StepError(ValueError):
     """The choice is not possible from the current state."""
 
 
+def refs(value: str | None) -> tuple[str, ...]:
+    """The choice references in a condition field: "a.b" or several, comma-separated."""
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Condition:
     min_score: int | None = None
-    chose: str | None = None  # "<decision key>.<choice key>"
+    chose: str | None = None  # "<decision key>.<choice key>", several comma-separated: all
+    not_chose: str | None = None  # the same form: none of them
 
     def holds(self, *, score: int, chosen: frozenset[str]) -> bool:
         if self.min_score is not None and score < self.min_score:
             return False
-        return not (self.chose is not None and self.chose not in chosen)
+        if any(ref not in chosen for ref in refs(self.chose)):
+            return False
+        return not any(ref in chosen for ref in refs(self.not_chose))
 
     def describe(self) -> str:
         parts = []
         if self.min_score is not None:
             parts.append(f"score ≥ {self.min_score}")
-        if self.chose is not None:
-            parts.append(f"chose {self.chose}")
+        if self.chose:
+            parts.append(f"chose {', '.join(refs(self.chose))}")
+        if self.not_chose:
+            parts.append(f"did not choose {', '.join(refs(self.not_chose))}")
         return " and ".join(parts) or "always"
+
+    def references(self) -> tuple[str, ...]:
+        return refs(self.chose) + refs(self.not_chose)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A debrief paragraph shown only when its condition holds at the ending."""
+
+    condition: Condition
+    text: str
 
 
 @dataclass(frozen=True)
@@ -91,11 +121,15 @@ class Node:
     # decision
     question: str = ""
     choices: tuple[Choice, ...] = ()
+    shuffle: bool = False  # show the choices in an order of their own for each attempt
     # ending
     outcome: str = ""
     debrief: str = ""
     learning_points: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
+    praises: tuple[str, ...] = ()  # choices the debrief praises: taken on every path here
+    misses: tuple[str, ...] = ()  # choices the debrief says were missed: never taken here
+    notes: tuple[Note, ...] = ()
 
     def choice(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -176,24 +210,26 @@ def _closure(start: set[str], edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def _check_condition(report: Report, scenario: Scenario, node: Node, cond: Condition) -> None:
-    if cond.chose is None:
-        return
-    decision_key, _, choice_key = cond.chose.partition(".")
+def _check_ref(report: Report, scenario: Scenario, node: Node, ref: str, what: str) -> None:
+    decision_key, _, choice_key = ref.partition(".")
     target = scenario.by_key.get(decision_key)
     if target is None or target.type != "decision":
         report.add(
             node.key,
             "condition_missing_node",
-            f"A condition names “{cond.chose}”, but there is no decision “{decision_key}”.",
+            f"{what} names “{ref}”, but there is no decision “{decision_key}”.",
         )
     elif target.choice(choice_key) is None:
         report.add(
             node.key,
             "condition_missing_choice",
-            f"A condition names “{cond.chose}”, but decision “{decision_key}” has no "
-            f"choice “{choice_key}”.",
+            f"{what} names “{ref}”, but decision “{decision_key}” has no choice “{choice_key}”.",
         )
+
+
+def _check_condition(report: Report, scenario: Scenario, node: Node, cond: Condition) -> None:
+    for ref in cond.references():
+        _check_ref(report, scenario, node, ref, "A condition")
 
 
 def _check_node(report: Report, scenario: Scenario, node: Node) -> None:
@@ -216,6 +252,12 @@ def _check_node(report: Report, scenario: Scenario, node: Node) -> None:
             report.add(node.key, "duplicate_choice", f"Two choices share the key “{dup}”.")
     if node.type == "ending" and not node.debrief.strip():
         report.add(node.key, "ending_without_debrief", "An ending needs a debrief.")
+    for ref in node.praises:
+        _check_ref(report, scenario, node, ref, "“praises”")
+    for ref in node.misses:
+        _check_ref(report, scenario, node, ref, "“misses”")
+    for note in node.notes:
+        _check_condition(report, scenario, node, note.condition)
     for label, target, cond in node.routes():
         where = "It" if node.type == "situation" else f"Choice “{label}”"
         if not target:
@@ -258,7 +300,83 @@ def validate(scenario: Scenario) -> Report:
         if node.key not in can_finish:
             report.dead_ends.add(node.key)
             report.add(node.key, "no_ending", "No ending can be reached from here (a dead end).")
+    if report.ok and any(n.praises or n.misses for n in scenario.nodes):
+        _check_paths(report, scenario)
     return report
+
+
+@dataclass(frozen=True)
+class Path:
+    """One complete play: the choices in order ("<decision>.<choice>"), the ending and score."""
+
+    choices: tuple[str, ...]
+    ending: str
+    score: int
+
+
+class PathLimitError(ValueError):
+    """The scenario has more paths (or longer ones) than can be checked one by one."""
+
+
+def paths(scenario: Scenario, *, limit: int = PATH_LIMIT) -> list[Path]:
+    """Every complete path from the start, routing by the real conditions; raises
+    PathLimitError past ``limit`` paths or on a path longer than the limit allows (a loop)."""
+    found: list[Path] = []
+    max_steps = 4 * len(scenario.nodes) + 10
+    stack = [start(scenario)]
+    while stack:
+        state = stack.pop()
+        if state.finished:
+            taken = tuple(f"{s.node}.{s.choice}" for s in state.history if s.choice is not None)
+            found.append(Path(taken, state.node, state.score))
+            if len(found) > limit:
+                raise PathLimitError(f"More than {limit} paths: too many to check one by one.")
+            continue
+        if len(state.history) > max_steps:
+            raise PathLimitError(f"A path is longer than {max_steps} steps (a loop?).")
+        node = state.current
+        options = [None] if node.type == "situation" else [c.key for c in node.choices]
+        for option in reversed(options):
+            stack.append(step(state, option).state)
+    return found
+
+
+def _check_paths(report: Report, scenario: Scenario) -> None:
+    try:
+        every = paths(scenario)
+    except (PathLimitError, StepError) as error:
+        report.add("", "paths_unchecked", f"Endings cannot be checked on every path: {error}")
+        return
+    reported: set[tuple[str, str, str]] = set()
+    for path in every:
+        ending = scenario.node(path.ending)
+        taken = set(path.choices)
+        route = " → ".join(path.choices) or "no choices"
+        for ref in ending.praises:
+            if ref not in taken and (ending.key, "praise", ref) not in reported:
+                reported.add((ending.key, "praise", ref))
+                report.add(
+                    ending.key,
+                    "praises_untaken",
+                    f"This ending praises “{ref}”, but the path {route} reaches it without it.",
+                )
+        for ref in ending.misses:
+            if ref in taken and (ending.key, "miss", ref) not in reported:
+                reported.add((ending.key, "miss", ref))
+                report.add(
+                    ending.key,
+                    "misses_taken",
+                    f"This ending says “{ref}” was missed, but the path {route} chose it.",
+                )
+    reached = {path.ending for path in every}
+    for node in scenario.nodes:
+        if node.type == "ending" and node.key not in reached:
+            report.add(
+                node.key,
+                "ending_never_reached",
+                "No path reaches this ending once conditions are applied.",
+                "warning",
+            )
 
 
 @dataclass(frozen=True)
@@ -356,6 +474,28 @@ def step(state: State, choice: str | None) -> StepResult:
     return StepResult(scenario.node(target), feedback, new_state, picked)
 
 
+def ending_notes(state: State) -> list[str]:
+    """The notes of the ending reached whose conditions hold on this path, in order."""
+    node = state.current
+    return [
+        note.text
+        for note in node.notes
+        if note.condition.holds(score=state.score, chosen=state.chosen)
+    ]
+
+
+def choice_order(node: Node, *, seed: str) -> tuple[Choice, ...]:
+    """The choices in the order to show them: as written, or shuffled by ``seed`` (stable for
+    one seed, so a learner's page does not reorder on reload) when the decision says so."""
+    if not node.shuffle:
+        return node.choices
+
+    def rank(choice: Choice) -> str:
+        return hashlib.sha256(f"{seed}/{node.key}/{choice.key}".encode()).hexdigest()
+
+    return tuple(sorted(node.choices, key=rank))
+
+
 def back(state: State) -> State:
     """Undo the last step (the caller checks ``allow_back``)."""
     if not state.history:
@@ -383,11 +523,39 @@ def _int(data: dict, name: str, where: str, default: int = 0) -> int:
     return value
 
 
+def _bool(data: dict, name: str, where: str) -> bool:
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        raise DefinitionError(f"{where}: “{name}” must be true or false.")
+    return value
+
+
 def _str_list(data: dict, name: str, where: str) -> tuple[str, ...]:
     value = data.get(name) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise DefinitionError(f"{where}: “{name}” must be a list of text.")
     return tuple(value)
+
+
+def _refs(data: dict, name: str, where: str) -> str | None:
+    """A condition's choice references: text, or a list of text (kept comma-separated)."""
+    if name not in data:
+        return None
+    value = data[name]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = ", ".join(value)
+    value = _text(data, name, where, required=True) if not isinstance(value, str) else value
+    if not refs(value):
+        raise DefinitionError(f"{where}: “{name}” is required.")
+    return ", ".join(refs(value))
+
+
+def _condition(item: Any, here: str) -> Condition:
+    cond = item.get("if") if isinstance(item, dict) else None
+    if not isinstance(cond, dict) or not cond or set(cond) - {"min_score", "chose", "not_chose"}:
+        raise DefinitionError(f"{here}: “if” must have min_score, chose and/or not_chose.")
+    min_score = _int(cond, "min_score", here, None) if "min_score" in cond else None
+    return Condition(min_score, _refs(cond, "chose", here), _refs(cond, "not_chose", here))
 
 
 def _branches(data: dict, where: str) -> tuple[Branch, ...]:
@@ -397,13 +565,19 @@ def _branches(data: dict, where: str) -> tuple[Branch, ...]:
     out = []
     for i, item in enumerate(raw, 1):
         here = f"{where}, branch {i}"
-        cond = item.get("if") if isinstance(item, dict) else None
-        if not isinstance(cond, dict) or not cond or set(cond) - {"min_score", "chose"}:
-            raise DefinitionError(f"{here}: “if” must have min_score and/or chose.")
-        min_score = _int(cond, "min_score", here, None) if "min_score" in cond else None
-        chose = _text(cond, "chose", here, required=True) if "chose" in cond else None
-        out.append(Branch(Condition(min_score, chose), _text(item, "next", here, required=True)))
+        condition = _condition(item, here)
+        out.append(Branch(condition, _text(item, "next", here, required=True)))
     return tuple(out)
+
+
+def _notes(data: dict, where: str) -> tuple[Note, ...]:
+    raw = data.get("notes") or []
+    if not isinstance(raw, list):
+        raise DefinitionError(f"{where}: “notes” must be a list.")
+    return tuple(
+        Note(_condition(item, f"{where}, note {i}"), _text(item, "text", where, required=True))
+        for i, item in enumerate(raw, 1)
+    )
 
 
 def _media(data: dict, where: str) -> Media | None:
@@ -469,6 +643,7 @@ def _node(data: Any, index: int) -> Node:
             kind,
             question=_text(data, "question", where, required=True),
             choices=tuple(_choice(c, f"{where}, choice {i}") for i, c in enumerate(raw, 1)),
+            shuffle=_bool(data, "shuffle", where),
         )
     return Node(
         key,
@@ -477,6 +652,9 @@ def _node(data: Any, index: int) -> Node:
         debrief=_text(data, "debrief", where),
         learning_points=_str_list(data, "learning_points", where),
         services=_str_list(data, "services", where),
+        praises=_str_list(data, "praises", where),
+        misses=_str_list(data, "misses", where),
+        notes=_notes(data, where),
     )
 
 

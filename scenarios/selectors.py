@@ -23,16 +23,20 @@ SCENARIO_FIELDS = (
 )
 
 
+def _condition(raw) -> dict:
+    cond = {}
+    if raw.get("min_score") is not None:
+        cond["min_score"] = raw["min_score"]
+    for name in ("chose", "not_chose"):
+        refs = engine.refs(raw.get(name))
+        if refs:
+            # One reference stays text, several a list: the forms content/FORMAT.md shows.
+            cond[name] = refs[0] if len(refs) == 1 else list(refs)
+    return cond
+
+
 def _branches(raw) -> list[dict]:
-    out = []
-    for branch in raw or []:
-        cond = {}
-        if branch.get("min_score") is not None:
-            cond["min_score"] = branch["min_score"]
-        if branch.get("chose"):
-            cond["chose"] = branch["chose"]
-        out.append({"if": cond, "next": branch.get("next") or ""})
-    return out
+    return [{"if": _condition(b), "next": b.get("next") or ""} for b in raw or []]
 
 
 def _media(raw, *, with_ids: bool) -> dict | None:
@@ -76,11 +80,18 @@ def _node(block, *, with_ids: bool) -> dict[str, Any]:
             if choice["branches"]:
                 item["branches"] = _branches(choice["branches"])
             node["choices"].append(item)
+        if value.get("shuffle"):
+            node["shuffle"] = True
     else:
         node["outcome"] = value["outcome"]
         node["debrief"] = value["debrief"]
         node["learning_points"] = list(value["learning_points"] or [])
         node["services"] = list(value["services"] or [])
+        for name in ("praises", "misses"):
+            if value.get(name):
+                node[name] = list(value[name])
+        if value.get("notes"):
+            node["notes"] = [{"if": _condition(n), "text": n["text"]} for n in value["notes"]]
     return node
 
 

@@ -239,15 +239,19 @@ class ScenarioImportError(ValueError):
     """The definition cannot be imported; the message lists every problem found."""
 
 
+def _raw_condition(cond: dict) -> dict:
+    def joined(value) -> str:
+        return ", ".join(value) if isinstance(value, list) else value or ""
+
+    return {
+        "min_score": cond.get("min_score"),
+        "chose": joined(cond.get("chose")),
+        "not_chose": joined(cond.get("not_chose")),
+    }
+
+
 def _raw_branches(branches: list) -> list[dict]:
-    return [
-        {
-            "min_score": b["if"].get("min_score"),
-            "chose": b["if"].get("chose", ""),
-            "next": b["next"],
-        }
-        for b in branches or []
-    ]
+    return [{**_raw_condition(b["if"]), "next": b["next"]} for b in branches or []]
 
 
 def _raw_media(media: dict | None, media_root) -> list[dict]:
@@ -286,6 +290,10 @@ def _raw_nodes(nodes: list[dict], media_root) -> list[dict]:
                     "branches": _raw_branches(c.get("branches")),
                 }
                 for c in node["choices"]
+            ]
+        elif node["type"] == "ending":
+            value["notes"] = [
+                {**_raw_condition(n["if"]), "text": n["text"]} for n in node.get("notes") or []
             ]
         raw.append({"type": node["type"], "value": value})
     return raw

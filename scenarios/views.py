@@ -128,7 +128,8 @@ def attempt_play(request: HttpRequest, registration) -> HttpResponse:
     if node.media is not None and node.media.image_id:
         image = get_image_model().objects.filter(pk=node.media.image_id).first()
     if node.type == "decision":
-        choices = [(c.key, c.label) for c in node.choices]
+        ordered = engine.choice_order(node, seed=str(attempt.registration))
+        choices = [(c.key, c.label) for c in ordered]
         data = request.POST if request.method == "POST" else None
         form = ChoiceForm(data, choices=choices)
     posted_node = request.POST.get("node") or None
@@ -242,6 +243,7 @@ def attempt_end(request: HttpRequest, registration) -> HttpResponse:
             "attempt": attempt,
             "scenario": scenario,
             "ending": ending,
+            "notes": engine.ending_notes(state),
             "steps": steps,
             "learning_points": learning_points,
             "services": services_for_ids(ids=list(ending.services)),

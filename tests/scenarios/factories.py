@@ -95,7 +95,14 @@ def _list(data: dict, prefix: str, items: list, fill) -> None:
 def _branch(data, prefix, branch):
     data[f"{prefix}-min_score"] = str(branch["if"].get("min_score", ""))
     data[f"{prefix}-chose"] = branch["if"].get("chose", "")
+    data[f"{prefix}-not_chose"] = branch["if"].get("not_chose", "")
     data[f"{prefix}-next"] = branch["next"]
+
+
+def _note(data, prefix, note):
+    _branch(data, prefix, {"if": note["if"], "next": ""})
+    del data[f"{prefix}-next"]
+    data[f"{prefix}-text"] = note["text"]
 
 
 def _choice(data, prefix, choice):
@@ -114,6 +121,8 @@ def _node(data, prefix, node):
     elif node["type"] == "decision":
         data[f"{prefix}-key"] = node["key"]
         data[f"{prefix}-question"] = node["question"]
+        if node.get("shuffle"):
+            data[f"{prefix}-shuffle"] = "on"
         _list(data, f"{prefix}-choices", node["choices"], _choice)
     else:
         for name in ("key", "outcome", "debrief"):
@@ -125,6 +134,9 @@ def _node(data, prefix, node):
             node.get("services", []),
             lambda d, p, v: d.__setitem__(p, v),
         )
+        for name in ("praises", "misses"):
+            _list(data, f"{prefix}-{name}", node.get(name, []), lambda d, p, v: d.__setitem__(p, v))
+        _list(data, f"{prefix}-notes", node.get("notes", []), _note)
 
 
 def admin_form_data(data: dict, *, action: str | None = None) -> dict:

@@ -299,3 +299,84 @@ def test_step_never_leaves_the_graph(scenario, picks):
         assert result.state.node == result.node.key
         assert result.node.key in node.targets()
         state = result.state
+
+
+# Path-aware endings: praises, misses, notes, conditions on several choices, shuffling.
+
+
+def praising(**ending):
+    data = definition()
+    data["nodes"][1]["choices"][1]["next"] = "good"  # both choices now reach "good"
+    data["nodes"][1]["choices"][1]["branches"] = [{"if": {"min_score": 99}, "next": "bad"}]
+    data["nodes"][2].update(ending)
+    return data
+
+
+def test_ending_praising_a_choice_some_path_skips_is_an_error():
+    report = engine.validate(engine.scenario_from_dict(praising(praises=["call.a"])))
+    (issue,) = [i for i in report.errors if i.code == "praises_untaken"]
+    assert issue.node == "good" and "call.b" in issue.message
+
+
+def test_ending_saying_a_taken_choice_was_missed_is_an_error():
+    report = engine.validate(engine.scenario_from_dict(praising(misses=["call.a"])))
+    assert [i.code for i in report.errors] == ["misses_taken"]
+
+
+def test_praise_routed_by_the_choice_itself_is_accepted():
+    data = praising(praises=["call.a"])
+    data["nodes"][1]["choices"][1].update(next="bad", branches=[])
+    data["nodes"][3]["misses"] = ["call.a"]
+    assert engine.validate(engine.scenario_from_dict(data)).ok
+
+
+def test_praises_naming_an_unknown_choice_is_an_error():
+    assert ("good", "condition_missing_choice") in codes(praising(praises=["call.z"]))
+
+
+def test_condition_needs_every_chosen_and_none_of_the_not_chosen():
+    cond = engine.Condition(chose="a.x, b.y", not_chose="c.z")
+    assert cond.holds(score=0, chosen=frozenset({"a.x", "b.y"}))
+    assert not cond.holds(score=0, chosen=frozenset({"a.x"}))
+    assert not cond.holds(score=0, chosen=frozenset({"a.x", "b.y", "c.z"}))
+
+
+def test_condition_lists_in_yaml_become_all_of_conditions():
+    data = definition()
+    data["nodes"][0]["branches"] = [{"if": {"chose": ["call.a", "call.b"]}, "next": "bad"}]
+    node = engine.scenario_from_dict(data).node("arrival")
+    assert node.branches[0].condition.chose == "call.a, call.b"
+
+
+def test_notes_show_only_when_their_condition_holds_on_the_path():
+    data = praising(
+        notes=[
+            {"if": {"chose": "call.a"}, "text": "You reported at once."},
+            {"if": {"not_chose": "call.a"}, "text": "You waited."},
+        ]
+    )
+    scenario = engine.scenario_from_dict(data)
+    state = engine.step(engine.step(engine.start(scenario), None).state, "b").state
+    assert engine.ending_notes(state) == ["You waited."]
+
+
+def test_paths_lists_every_play_with_its_choices_and_ending():
+    found = engine.paths(engine.scenario_from_dict(definition()))
+    assert sorted((p.choices, p.ending) for p in found) == [
+        (("call.a",), "good"),
+        (("call.b",), "bad"),
+    ]
+
+
+def test_shuffled_choices_are_a_stable_permutation_that_differs_between_seeds():
+    choices = [{"key": k, "label": k, "next": "good", "rating": "acceptable"} for k in "abcdef"]
+    data = definition()
+    data["nodes"][1].update(choices=choices, shuffle=True)
+    node = engine.scenario_from_dict(data).node("call")
+    orders = {tuple(c.key for c in engine.choice_order(node, seed=str(n))) for n in range(20)}
+    assert all(sorted(order) == list("abcdef") for order in orders)
+    assert len(orders) > 1
+    assert engine.choice_order(node, seed="x") == engine.choice_order(node, seed="x")
+    data["nodes"][1]["shuffle"] = False
+    plain = engine.scenario_from_dict(data).node("call")
+    assert [c.key for c in engine.choice_order(plain, seed="x")] == list("abcdef")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from courses.models import EventKind, LearningEvent
 from scenarios.models import Attempt, AttemptStatus
 from tests.accounts.factories import UserFactory
-from tests.scenarios.factories import scenario_create
+from tests.scenarios.factories import definition, scenario_create
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +242,39 @@ def test_a_launch_naming_a_page_that_is_not_a_live_module_records_no_module(clie
     home = Page.objects.get(depth=2)
     attempt = start(client, scenario, module=str(home.pk))
     assert attempt.module_id is None
+
+
+def test_end_page_shows_only_the_debrief_notes_for_the_learners_own_path(client, learner):
+    data = definition()
+    data["nodes"][3]["notes"] = [
+        {"if": {"chose": "first-call.b"}, "text": "You waited until morning."},
+        {"if": {"chose": "first-call.a"}, "text": "You reported at once."},
+    ]
+    scenario = scenario_create(nodes=data["nodes"])
+    attempt = start(client, scenario)
+    play = reverse("scenarios:play", args=[attempt.registration])
+    client.post(play)
+    client.post(play, {"choice": "b"})
+    end = client.get(reverse("scenarios:end", args=[attempt.registration])).content.decode()
+    assert "You waited until morning." in end
+    assert "You reported at once." not in end
+
+
+def test_shuffled_decision_shows_each_learner_an_order_of_their_own(client, learner):
+    data = definition()
+    decision = data["nodes"][1]
+    decision["shuffle"] = True
+    for key in "cdef":
+        decision["choices"].append({**decision["choices"][0], "key": key, "label": f"Option {key}"})
+    scenario = scenario_create(nodes=data["nodes"])
+    orders = set()
+    for _ in range(6):
+        attempt = start(client, scenario)
+        play = reverse("scenarios:play", args=[attempt.registration])
+        client.post(play)
+        page = client.get(play).content.decode()
+        again = client.get(play).content.decode()
+        positions = {key: page.index(f'value="{key}"') for key in "abcdef"}
+        assert positions == {key: again.index(f'value="{key}"') for key in "abcdef"}
+        orders.add(tuple(sorted(positions, key=positions.get)))
+    assert len(orders) > 1
