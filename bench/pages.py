@@ -1,22 +1,26 @@
 """Benchmark: a realistic module page through gunicorn, against a Django view with no database.
 
-Run with ``.venv/bin/python bench/pages.py`` (``make bench`` runs every script). It makes its own
-SQLite database in a temporary folder (``BENCH_DATABASE_URL`` to use another), imports a generated
-course of six modules whose first module has eight sections of Markdown, review callouts, key
-facts, accordions, knowledge checks and reflection prompts, signs a learner in, answers the checks,
-then serves the site with gunicorn on 127.0.0.1:8517 (``BENCH_PORT``) and loads two URLs with wrk
-(Debian package ``wrk``; ``make system-deps`` installs it):
+Run with ``.venv/bin/python bench/pages.py`` (``make bench`` runs every script). By default it
+runs as production does: ``config.settings.production``, a fresh PostgreSQL database
+``bench_pages`` on ``BENCH_PG`` (postgres://postgres@127.0.0.1:5432), the cache and sessions on
+Redis (``BENCH_REDIS``, redis://127.0.0.1:6379/12, flushed first) and collected static files.
+``--sqlite`` (or ``BENCH_SQLITE=1``) uses an SQLite file in a temporary folder instead.
 
-- the module page, signed in, uncached: routing, session, the learner's progress and answers,
-  StreamField rendering and the GOV.UK templates;
+It imports a generated course of six modules whose first module has eight sections of Markdown,
+review callouts, key facts, accordions, knowledge checks and reflection prompts, signs a learner
+in, answers the checks, then serves the site with gunicorn on 127.0.0.1:8517 (``BENCH_PORT``)
+and loads three URLs with wrk (Debian package ``wrk``; ``make system-deps`` installs it), as a
+browser behind the TLS proxy would (``X-Forwarded-Proto: https``):
+
+- the module page, signed in: routing, session, the learner's progress and answers, StreamField
+  rendering and the GOV.UK templates;
 - the reference: a Django view through the same middleware that renders the site's base template
   with static text and touches no database (no session cookie is sent);
-- for context, the signed-in accessibility statement: a plain Wagtail page, the floor for any
-  signed-in page on the platform.
+- the signed-in accessibility statement: a plain Wagtail page, the floor for any signed-in page.
 
-It alternates short rounds of the two (``BENCH_ROUNDS``, ``BENCH_DURATION``), prints the median
-requests per second and p95 latency for both, and ends with ``ratio: <module rps / reference
-rps>``. The target in issue 3 is at least 0.3.
+It alternates short rounds of the three (``BENCH_ROUNDS``, ``BENCH_DURATION``), prints the median
+requests per second and p95 latency of each, both pages' ratios to the reference, and ends with
+``ratio: <module rps / reference rps>``. Issue 17's targets on PostgreSQL: at least 0.3 for both.
 """
 
 import json
@@ -39,20 +43,20 @@ PORT = int(os.environ.get("BENCH_PORT", "8517"))
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))  # 3 rounds moved the ratio by ±0.03
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
-WORKERS = os.environ.get("BENCH_WORKERS", "2")
+WORKERS = os.environ.get("BENCH_WORKERS", "3")  # as docs/operations.md runs production
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/12")
+DB = "bench_pages"
+HTTPS = "X-Forwarded-Proto: https"  # what the TLS proxy adds (SECURE_PROXY_SSL_HEADER)
 
-# Settings and URLs for the run: the project's, plus the no-database reference view.
+# Settings and URLs for the run: production's, plus the no-database reference view.
 BENCHCONF = """
-import os
-os.environ.setdefault("DEBUG", "false")
-from config.settings.base import *  # noqa
+from config.settings.production import *  # noqa
 
-SECRET_KEY = "bench-only-key"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "benchurls"
+STATIC_ROOT = BENCH_STATIC_ROOT
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-# Persistent connections, as production has on PostgreSQL (config/env.py gives 60 s there).
-DATABASES["default"]["CONN_MAX_AGE"] = 60
 """
 
 BENCHURLS = """
@@ -195,7 +199,7 @@ def setup_data(workdir: Path) -> dict:
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     url = f"{module.url}?section=2"
-    assert client.get(url).status_code == 200
+    assert client.get(url, secure=True).status_code == 200
     # What a signed-in browser sends after its first page: the session and the CSRF cookie
     # (without the latter every page would mint a new CSRF secret and set the cookie again).
     names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
@@ -236,9 +240,10 @@ def _median(results: list[dict]) -> dict:
 
 def wait_for(url: str, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
+    request = urllib.request.Request(url, headers=dict([HTTPS.split(": ")]))  # noqa: S310
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 (local)
                 if response.status == 200:
                     return
         except OSError:
@@ -246,30 +251,44 @@ def wait_for(url: str, seconds: int = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {seconds}s")
 
 
-def main() -> None:
+def database_url(workdir: Path, *, sqlite: bool) -> str:
+    """A fresh database for the run: an SQLite file, or ``bench_pages`` re-created on BENCH_PG."""
+    if sqlite:
+        return f"sqlite:///{workdir / 'bench.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DB}")
+    return f"{PG}/{DB}"
+
+
+def main(*, sqlite: bool) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make system-deps` installs it (Debian package wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    (workdir / "benchconf.py").write_text(BENCHCONF)
+    static_root = workdir / "static"
+    (workdir / "benchconf.py").write_text(f"BENCH_STATIC_ROOT = {str(static_root)!r}\n{BENCHCONF}")
     (workdir / "benchurls.py").write_text(BENCHURLS)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "benchconf",
         "PYTHONPATH": f"{workdir}:{ROOT}",
-        "DATABASE_URL": os.environ.get(
-            "BENCH_DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}"
-        ),
+        "DATABASE_URL": database_url(workdir, sqlite=sqlite),
+        "CACHE_URL": REDIS,
+        "SECRET_KEY": "bench-only-key-" + "x" * 40,
+        "SITE_URL": "https://127.0.0.1",
+        "DEBUG": "false",
         "MEDIA_ROOT": str(workdir / "media"),
         "LOG_LEVEL": "WARNING",
-        "CELERY_BROKER_URL": "",
     }
-    env.pop("CELERY_BROKER_URL")
+    env.pop("CELERY_BROKER_URL", None)
     server = None
     try:
-        print("Migrating a fresh database and building the course ...", flush=True)
-        subprocess.run(
-            [PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-        )
+        print("Migrating a fresh database, collecting static files, building the course ...")
+        subprocess.run(["redis-cli", "-u", REDIS, "flushdb"], check=True, capture_output=True)
+        for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"]):
+            subprocess.run([PYTHON, "manage.py", *command, "-v0"], cwd=ROOT, env=env, check=True)
         setup = subprocess.run(
             [PYTHON, __file__, "--setup", str(workdir)],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True,
@@ -283,7 +302,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{PORT}"
         wait_for(f"{base}/bench/no-database/")
         url = f"{base}{data['url']}"
-        check = urllib.request.Request(url, headers={"Cookie": data["cookie"]})  # noqa: S310
+        cookie = [f"Cookie: {data['cookie']}", HTTPS]
+        check = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in cookie))  # noqa: S310
         with urllib.request.urlopen(check, timeout=30) as response:  # noqa: S310 (local URL)
             body = response.read().decode()
         if response.status != 200 or "Section 2" not in body or "Not quite" not in body:
@@ -294,14 +314,13 @@ def main() -> None:
             time.sleep(float(os.environ["BENCH_PAUSE"]))
         lua = workdir / "report.lua"
         lua.write_text(WRK_SCRIPT)
-        cookie = [f"Cookie: {data['cookie']}"]
         wrk(url, lua, cookie)  # warm up both workers
         # Alternate short rounds and take medians: the machine may be shared, and a burst of
         # someone else's load should not land on one side of the comparison only.
         rounds = {"module": [], "reference": [], "floor": []}
         for _ in range(ROUNDS):
             rounds["module"].append(wrk(url, lua, cookie))
-            rounds["reference"].append(wrk(f"{base}/bench/no-database/", lua, []))
+            rounds["reference"].append(wrk(f"{base}/bench/no-database/", lua, [HTTPS]))
             rounds["floor"].append(wrk(f"{base}/accessibility/", lua, cookie))
         module, reference, floor = (_median(rounds[k]) for k in ("module", "reference", "floor"))
     finally:
@@ -310,11 +329,10 @@ def main() -> None:
             server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
     print(
+        f"database: {'SQLite' if sqlite else 'PostgreSQL'}; cache and sessions: Redis; "
         f"gunicorn workers: {WORKERS}; wrk: 2 threads, {CONNECTIONS} connections; "
         f"{ROUNDS} alternating rounds of {DURATION} each; medians"
     )
-    # For context only: a plain signed-in Wagtail page (session, user, site, routing, roles,
-    # userbar), the least any signed-in page here costs.
     for name, result in (
         ("module page (signed in)", module),
         ("no-database view", reference),
@@ -334,4 +352,4 @@ if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--setup":
         print(json.dumps(setup_data(Path(sys.argv[2]))))
     else:
-        main()
+        main(sqlite="--sqlite" in sys.argv[1:] or os.environ.get("BENCH_SQLITE") == "1")

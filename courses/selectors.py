@@ -153,17 +153,19 @@ class BlockItem:
     state: dict
 
 
-def module_view(*, module: ModulePage, user, position, visit=None) -> dict:
+def module_view(
+    *, module: ModulePage, user, position, visit=None, course: CoursePage | None = None
+) -> dict:
     """Everything the module page shows: one section, its blocks with the learner's state.
 
     ``visit`` is what ``section_visit`` returned for this request (enrolment, position, sections
-    seen), so nothing is read twice. A fixed number of queries whatever the number of sections,
-    blocks or modules.
+    seen), and ``course`` the module's course, so nothing is read twice. A fixed number of
+    queries whatever the number of sections, blocks or modules.
     """
     sections = [
         {"id": raw["id"], "heading": raw["value"]["heading"]} for raw in module.body.raw_data
     ]
-    course = module.get_parent().specific  # the parent is read once per instance (treebeard)
+    course = course or module.get_parent().specific
     if visit is not None:
         enrolment, current, viewed = visit.enrolment, visit.position, visit.viewed
     else:

@@ -4,15 +4,18 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from accounts.models import Sector
 from courses.blocks import REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
+from pages.models import ViewRestrictedPage
 
 LEARNING_POINTS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("LP")]
 RECOMMENDATIONS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("R")]
@@ -36,7 +39,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ViewRestrictedPage):
     """The course catalogue at /courses/, filterable by topic, audience sector and level."""
 
     introduction = RichTextField(features=["bold", "italic", "link"], blank=True)
@@ -46,6 +49,15 @@ class CourseIndexPage(Page):
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count = 1
+
+    def route(self, request, path_components):
+        """Wagtail's routing, reading each course (its only child type) in one query, not two."""
+        if not path_components:
+            return super().route(request, path_components)
+        course = CoursePage.objects.child_of(self).filter(slug=path_components[0]).first()
+        if course is None:
+            raise Http404
+        return course.route(request, path_components[1:])
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
@@ -59,7 +71,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(ViewRestrictedPage):
     """A course: what it covers, who it is for, and the rules for completing it."""
 
     summary = models.CharField(max_length=300, help_text="One or two sentences for the catalogue.")
@@ -124,6 +136,16 @@ class CoursePage(Page):
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
 
+    def route(self, request, path_components):
+        """Wagtail's routing, reading the module in one query and handing this course to its
+        ``serve()`` (a route's keyword arguments), so the module page does not read it again."""
+        if len(path_components) != 1:
+            return super().route(request, path_components)
+        module = ModulePage.objects.child_of(self).filter(slug=path_components[0]).first()
+        if module is None or not module.live:
+            raise Http404
+        return RouteResult(module, kwargs={"course": self})
+
     @property
     def learning_outcome_list(self) -> list[str]:
         return lines(self.learning_outcomes)
@@ -140,7 +162,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(ViewRestrictedPage):
     """A module: ordered sections, shown one at a time so that progress is kept per section."""
 
     summary = models.CharField(max_length=300, blank=True)
@@ -172,26 +194,31 @@ class ModulePage(Page):
     def learning_outcome_list(self) -> list[str]:
         return lines(self.learning_outcomes)
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request, *args, course=None, **kwargs):
         # Module content is for signed-in learners; previews in the admin are served elsewhere.
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        course = course or self.get_parent().specific  # routing passes it; previews do not
         visit = None
         if not getattr(request, "is_preview", False):
             from courses.services.learning import section_visit
 
             visit = section_visit(
-                user=request.user, module=self, position=request.GET.get("section")
+                user=request.user, module=self, course=course, position=request.GET.get("section")
             )
-        return super().serve(request, *args, visit=visit, **kwargs)
+        return super().serve(request, *args, course=course, visit=visit, **kwargs)
 
-    def get_context(self, request, *args, visit=None, **kwargs):
+    def get_context(self, request, *args, course=None, visit=None, **kwargs):
         from courses.selectors import module_view
 
         context = super().get_context(request, *args, **kwargs)
         context.update(
             module_view(
-                module=self, user=request.user, position=request.GET.get("section"), visit=visit
+                module=self,
+                course=course,
+                user=request.user,
+                position=request.GET.get("section"),
+                visit=visit,
             )
         )
         return context

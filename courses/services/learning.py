@@ -131,16 +131,18 @@ class SectionVisit:
     viewed: set[str]
 
 
-def section_visit(*, user, module: ModulePage, position) -> SectionVisit:
+def section_visit(
+    *, user, module: ModulePage, position, course: CoursePage | None = None
+) -> SectionVisit:
     """Record that an enrolled learner viewed a section; idempotent per section.
 
     Completes the module when every section has been viewed, then checks the course's
     completion rules. Records nothing for a learner who is not enrolled. A revisit of a section
-    already seen costs one read and no writes.
+    already seen costs one read and no writes. ``course`` is the module's, if the caller has it.
     """
     section_ids = module_section_ids(module=module)
-    course = module.get_parent()  # read once per instance (treebeard), shared with the view
-    enrolment, viewed = _enrolment_and_viewed(user=user, course_id=course.pk, module=module)
+    course_id = course.pk if course else module.get_parent().pk
+    enrolment, viewed = _enrolment_and_viewed(user=user, course_id=course_id, module=module)
     resume = enrolment.last_position if enrolment and enrolment.last_module_id == module.pk else 1
     shown = _position(position, len(section_ids), resume)
     if enrolment is None or not section_ids:
