@@ -395,10 +395,10 @@ def certificate_verify(*, code: str, at: datetime | None = None) -> dict:
 
 
 def certificate_for_user(*, user, code: str) -> Certificate | None:
-    """The user's own certificate by code (None for anyone else's)."""
+    """The user's own certificate by code (None for anyone else's, or once it is revoked)."""
     return (
         Certificate.objects.select_related("completion__course")
-        .filter(code=code, completion__user=user)
+        .filter(code=code, completion__user=user, completion__revoked_at__isnull=True)
         .first()
     )
 

@@ -3,6 +3,7 @@
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,8 +37,28 @@ def certificate_verification_url(*, certificate: Certificate) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
+# A certificate says what it said when issued (its fields are copied then), so its PDF can be
+# kept: WeasyPrint takes about a second of CPU for each one, which a learner downloading it
+# again, or a whole team at once, should not cost. Change the version when the layout changes.
+CERTIFICATE_LAYOUT_VERSION = 1
+CERTIFICATE_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def certificate_pdf(*, certificate: Certificate) -> bytes:
-    """The certificate as PDF bytes (WeasyPrint; no network fetches, fonts from the system)."""
+    """The certificate as PDF bytes, from the cache or rendered (WeasyPrint, no network)."""
+    key = (
+        f"courses:certificate-pdf:{CERTIFICATE_LAYOUT_VERSION}:{certificate.pk}:"
+        f"{certificate.code}:{certificate.issued_at.timestamp()}:{settings.SITE_URL}"
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = certificate_pdf_render(certificate=certificate)
+        cache.set(key, pdf, CERTIFICATE_CACHE_SECONDS)
+    return pdf
+
+
+def certificate_pdf_render(*, certificate: Certificate) -> bytes:
+    """Render the certificate as PDF bytes (WeasyPrint; no network fetches, system fonts)."""
     from weasyprint import HTML
 
     html = render_to_string(

@@ -95,3 +95,28 @@ def test_revoke_certificate_command_revokes_and_rejects_unknown_codes(certificat
     assert certificate.completion.revoked_reason == "Issued in error"
     with pytest.raises(CommandError, match="No certificate"):
         call_command("revoke_certificate", "ZZZZ-ZZZZ-ZZZZ", "--reason", "x")
+
+
+def test_a_pdf_is_rendered_once_and_kept(client, learner, certificate, monkeypatch):
+    from courses.services import certificates
+
+    renders = []
+    real = certificates.certificate_pdf_render
+
+    def counting(*, certificate):
+        renders.append(certificate.pk)
+        return real(certificate=certificate)
+
+    monkeypatch.setattr(certificates, "certificate_pdf_render", counting)
+    client.force_login(learner)
+    first = client.get(f"/courses/certificates/{certificate.code}/pdf/").content
+    second = client.get(f"/courses/certificates/{certificate.code}/pdf/").content
+    assert first == second and first.startswith(b"%PDF")
+    assert renders == [certificate.pk]
+
+
+def test_a_revoked_certificate_is_refused_even_when_its_pdf_was_kept(client, learner, certificate):
+    client.force_login(learner)
+    assert client.get(f"/courses/certificates/{certificate.code}/pdf/").status_code == 200
+    completion_revoke(completion=certificate.completion, reason="Completed by someone else")
+    assert client.get(f"/courses/certificates/{certificate.code}/pdf/").status_code == 404
