@@ -87,6 +87,7 @@ beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
 bench: install-test
+	$(BIN)/pip install --quiet -e ".[test,bench]"
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 ci:
