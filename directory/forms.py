@@ -1,6 +1,12 @@
-"""The search filters (all in the URL) and the "report a problem" form."""
+"""The search filters (all in the URL), the "report a problem" form and the ORUK API's
+query parameters."""
+
+import datetime
+import uuid
 
 from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from directory.selectors import (
@@ -142,4 +148,148 @@ class LocationAdminForm(WagtailAdminModelForm):
             else:
                 cleaned["latitude"], cleaned["longitude"] = point.latitude, point.longitude
                 self.instance.latitude, self.instance.longitude = point.latitude, point.longitude
+        return cleaned
+
+
+# The ORUK API's query parameters (directory/api.py). Each message names its parameter, as the
+# 400 response's reason is the first message.
+
+MAX_PER_PAGE = 500
+
+
+class _FlagField(forms.Field):
+    """An API flag: true/1 or false/0/blank."""
+
+    def to_python(self, value):
+        text = (value or "").strip().lower()
+        if text in ("", "false", "0"):
+            return False
+        if text in ("true", "1"):
+            return True
+        raise forms.ValidationError("must be true or false")
+
+
+class _WholeNumberField(forms.Field):
+    def __init__(self, *, low: int, high: int, **kwargs):
+        self.low, self.high = low, high
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            number = int(text)
+        except ValueError as error:
+            raise forms.ValidationError("must be a whole number") from error
+        if not self.low <= number <= self.high:
+            raise forms.ValidationError(f"must be between {self.low} and {self.high}")
+        return number
+
+
+class _UUIDParamField(forms.Field):
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        try:
+            return uuid.UUID(text)
+        except ValueError as error:
+            raise forms.ValidationError("must be a UUID") from error
+
+
+class _WhenField(forms.Field):
+    """An ISO 8601 date or datetime (UTC when no offset is given); impossible dates refused."""
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return None
+        message = "must be an ISO 8601 date or datetime, e.g. 2024-01-31 or 2024-01-31T09:00:00Z"
+        try:
+            # A "+" in an offset arrives as a space when the URL did not encode it.
+            moment = parse_datetime(text.replace(" ", "+"))
+            if moment is None:
+                day = parse_date(text)
+                if day is None:
+                    raise forms.ValidationError(message)
+                moment = datetime.datetime.combine(day, datetime.time.min)
+        except ValueError as error:  # well formed but impossible, e.g. 2024-13-45
+            raise forms.ValidationError(message) from error
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, datetime.UTC)
+        return moment
+
+
+class OrukListParams(forms.Form):
+    """Paging, format and search: the parameters every ORUK list endpoint takes."""
+
+    page = _WholeNumberField(low=1, high=10**6)
+    per_page = _WholeNumberField(low=1, high=MAX_PER_PAGE)
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("json", "json"), ("ndjson", "ndjson")],
+        error_messages={"invalid_choice": "must be json or ndjson"},
+    )
+    search = forms.CharField(
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "must be at most 200 characters"},
+    )
+
+    def reason(self) -> str:
+        """The first problem, naming its parameter (the API's 400 reason)."""
+        for name, errors in self.errors.items():
+            return errors[0] if name == "__all__" else f"{name} {errors[0]}"
+        return ""
+
+
+class ServiceListParams(OrukListParams):
+    """ORUK /services."""
+
+    minimal = _FlagField(required=False)
+    full = _FlagField(required=False)
+    taxonomy_id = _UUIDParamField(required=False)
+    taxonomy_term_id = _UUIDParamField(required=False)
+    organization_id = _UUIDParamField(required=False)
+    modified_after = _WhenField(required=False)
+
+
+class TaxonomyTermListParams(OrukListParams):
+    """ORUK /taxonomy_terms."""
+
+    taxonomy_id = _UUIDParamField(required=False)
+    parent_id = _UUIDParamField(required=False)
+    top_only = _FlagField(required=False)
+
+
+class OrganizationListParams(OrukListParams):
+    """ORUK /organizations."""
+
+    full = _FlagField(required=False)
+    full_service = _FlagField(required=False)
+
+
+class ServiceAtLocationListParams(ServiceListParams):
+    """ORUK /service_at_locations: the service filters, and a postcode with a proximity."""
+
+    postcode = forms.CharField(required=False, max_length=20)
+    proximity = forms.CharField(required=False)
+
+    def clean_proximity(self):
+        text = (self.cleaned_data.get("proximity") or "").strip()
+        if not text:
+            return None
+        try:
+            metres = float(text)
+        except ValueError as error:
+            raise forms.ValidationError("must be a number of metres") from error
+        if not 0 < metres <= 1_000_000:
+            raise forms.ValidationError("must be between 1 and 1000000 metres")
+        return metres
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("proximity") and not (cleaned.get("postcode") or "").strip():
+            raise forms.ValidationError("proximity needs a postcode")
         return cleaned

@@ -11,6 +11,7 @@ from directory.models import (
     Location,
     Organization,
     ProblemReport,
+    SearchSynonym,
     Service,
     Taxonomy,
     TaxonomyTerm,
@@ -79,6 +80,14 @@ class TaxonomyViewSet(SnippetViewSet):
     menu_order = 500
 
 
+class SearchSynonymViewSet(SnippetViewSet):
+    model = SearchSynonym
+    icon = "search"
+    menu_label = "Search synonyms"
+    menu_order = 600
+    list_display = ["terms"]
+
+
 class ProblemReportViewSet(SnippetViewSet):
     model = ProblemReport
     icon = "warning"
@@ -101,4 +110,5 @@ class DirectoryViewSetGroup(ViewSetGroup):
         LocationViewSet,
         TaxonomyTermViewSet,
         TaxonomyViewSet,
+        SearchSynonymViewSet,
     )

@@ -20,6 +20,7 @@ from directory.models.services import (
     ServiceAtLocation,
     ServiceStatus,
 )
+from directory.models.synonyms import SearchSynonym
 from directory.models.taxonomy import Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "ProblemReport",
     "ProblemReportStatus",
     "ReviewStatus",
+    "SearchSynonym",
     "Schedule",
     "ScheduleFrequency",
     "Service",

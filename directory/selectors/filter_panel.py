@@ -68,13 +68,31 @@ def _languages() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(by_code.items(), key=lambda item: item[1]))
 
 
+# A place name ("Oldham", "Greater Manchester", "Stoke-on-Trent") is short and no sentence; feeds
+# often put an eligibility sentence in service_area.name, which the Area filter leaves out.
+PLACE_MAX_WORDS = 5
+PLACE_MAX_LENGTH = 80
+
+
+def is_place_name(name: str) -> bool:
+    """Whether an area name reads as a place rather than a sentence about who is eligible."""
+    text = (name or "").strip()
+    return (
+        bool(text)
+        and len(text) <= PLACE_MAX_LENGTH
+        and len(text.split()) <= PLACE_MAX_WORDS
+        and not any(mark in text for mark in ".:;!?")
+        and text[0].isupper()
+    )
+
+
 def _areas() -> tuple[str, ...]:
     names = (
         ServiceArea.objects.filter(service__review_status=ReviewStatus.PUBLISHED)
         .values_list("name", flat=True)
         .distinct()
     )
-    return tuple(sorted(set(names), key=str.lower))
+    return tuple(sorted({n.strip() for n in names if is_place_name(n)}, key=str.lower))
 
 
 def _token() -> str:

@@ -1,21 +1,16 @@
-"""The directory search: full-text match and rank, with every filter done in SQL.
+"""The directory search: filters, distance and ordering in the ORM, one path for every database.
 
-On PostgreSQL the search page's query is hand-written (search_sql.py): a stored weighted
-tsvector with a GIN index queried with websearch_to_tsquery (see
-directory/services/search_document.py for why: Wagtail's PostgreSQL filter cannot use an index).
-On SQLite, the ORM and Wagtail search (FTS5): every filter is applied first as one SQL subquery
-(`pk__in`), which Wagtail's backends pass through untouched, so related-table filters
-(language, category, schedules, distance) need no search-index fields of their own. Both return
-the same ServiceCards. The ORM filters here also build the "open now" subquery for PostgreSQL.
+Every filter (category, language, age, area, delivery, free, open now, distance) is an ORM
+condition on published services; the text match is directory/selectors/search_text.py (the
+stored search document on PostgreSQL, containment on SQLite). Results are ServiceCards, read a
+page at a time with the total as a window count.
 """
 
 import calendar
 import datetime
 import math
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -31,11 +26,9 @@ from django.db.models import (
 from django.db.models.functions import ASin, Concat, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 from django.utils.text import Truncator
-from wagtail.search.backends import get_search_backend
 
 from directory.models import (
     DEMO_DATA_TERM,
-    SEARCH_CONFIG,
     Attribute,
     Language,
     Phone,
@@ -60,7 +53,7 @@ from directory.selectors.search_query import (
     age_range,
     bounding_box,
 )
-from directory.selectors.search_sql import service_search_sql
+from directory.selectors.search_text import service_text_filter, text_query_parse
 
 __all__ = [
     "EARTH_RADIUS_MILES",
@@ -74,7 +67,6 @@ __all__ = [
     "service_filtered",
     "service_search",
     "service_search_page",
-    "service_text_search",
 ]
 
 
@@ -187,8 +179,31 @@ def service_filtered(*, query: ServiceQuery) -> QuerySet[Service]:
             )
             .filter(miles__lte=query.within_miles)
         )
-        services = services.filter(Exists(nearby))
+        # Services for the whole country are near everyone; their cards say "National".
+        services = services.filter(Exists(nearby) | Exists(_national_areas()))
     return services
+
+
+# Area names that mean a service covers the whole country (compared case-insensitively).
+NATIONAL_AREAS = (
+    "national",
+    "nationwide",
+    "uk",
+    "united kingdom",
+    "great britain",
+    "england",
+    "england and wales",
+    "wales",
+    "scotland",
+    "northern ireland",
+)
+
+
+def _national_areas() -> QuerySet[ServiceArea]:
+    either = Q()
+    for name in NATIONAL_AREAS:
+        either |= Q(name__iexact=name) | Q(extent_type__iexact="national")
+    return ServiceArea.objects.filter(either, service=OuterRef("pk"))
 
 
 def _with_distance(services: QuerySet[Service], *, origin: Point) -> QuerySet[Service]:
@@ -218,13 +233,17 @@ def _for_cards(services: QuerySet[Service]) -> QuerySet[Service]:
     return (
         services.defer("search_document")
         .select_related("organization")
-        .annotate(demo=Exists(demo), first_phone=Subquery(first_phone.values("number")[:1]))
+        .annotate(
+            demo=Exists(demo),
+            first_phone=Subquery(first_phone.values("number")[:1]),
+            national=Exists(_national_areas()),
+        )
         .prefetch_related("languages")
     )
 
 
 def _card(service: Service) -> ServiceCard:
-    """The card of a Service loaded by _for_cards (SQLite; PostgreSQL reads cards in SQL)."""
+    """The card of a Service loaded by _for_cards."""
     return ServiceCard(
         id=service.pk,
         name=service.name,
@@ -238,40 +257,12 @@ def _card(service: Service) -> ServiceCard:
         first_phone=service.first_phone,
         demo=service.demo,
         distance=getattr(service, "distance", None),
+        national=service.national,
     )
 
 
-class RankedResults:
-    """SQLite: exact name matches first, then Wagtail's FTS5 results, as cards; sliceable.
-
-    Hand-written because Wagtail's search ranking has no "exact title wins" rule.
-    """
-
-    def __init__(self, head: list[Service], tail):
-        self.head = head
-        self.tail = tail
-
-    def count(self) -> int:
-        return len(self.head) + self.tail.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:None])
-
-    def __getitem__(self, key: slice) -> list[ServiceCard]:
-        start, stop = key.start or 0, key.stop
-        head_part = self.head[start:stop]
-        tail_start = max(start - len(self.head), 0)
-        tail_stop = None if stop is None else max(stop - len(self.head), 0)
-        if tail_stop is None or tail_stop > tail_start:
-            head_part = head_part + list(self.tail[tail_start:tail_stop])
-        return [_card(service) for service in head_part]
-
-
 def _orm_results(services: QuerySet[Service]) -> SearchResults:
-    # SQLite without text: one query per slice, the total as a window count over the matches.
+    # One query per slice, the total as a window count over the matches.
     def load(start: int, stop: int | None) -> tuple[list[ServiceCard], int | None]:
         rows = list(_for_cards(services).annotate(total=Window(Count("*")))[start:stop])
         return [_card(service) for service in rows], rows[0].total if rows else None
@@ -279,54 +270,30 @@ def _orm_results(services: QuerySet[Service]) -> SearchResults:
     return SearchResults(load=load, count_all=services.count)
 
 
-def service_search(*, query: ServiceQuery):
+def service_search(*, query: ServiceQuery) -> SearchResults:
     """Published services for a search: a sliceable, countable sequence of ServiceCards.
 
-    Relevance puts exact name matches first; distance needs ``query.near``; a card's
-    ``distance`` is in miles (None without a postcode). On PostgreSQL one hand-written query
-    per page (search_sql.py); on SQLite the ORM and Wagtail's FTS5 backend.
+    Relevance puts exact name matches first, then names holding the first word, then the text
+    rank (PostgreSQL); distance needs ``query.near``, and national services (which have no
+    distance) come last; a card's ``distance`` is in miles (None without a postcode).
     """
-    if connection.vendor == "postgresql":
-        open_now = None
-        if query.open_now:
-            ids = schedules_open(at=query.at or timezone.now()).values("service_id")
-            open_now = ids.query.sql_with_params()
-        return service_search_sql(query=query, open_now=open_now)
     services = service_filtered(query=query)
     with_distance = query.near is not None
     if with_distance:
         services = _with_distance(services, origin=query.near)
+    text = text_query_parse(text=query.text)
     sort = query.sort
     if sort == Sort.DISTANCE and not with_distance:
         sort = Sort.RELEVANCE
-    text = query.text.strip()
+    if text:
+        services = service_text_filter(services, query=text, rank=sort == Sort.RELEVANCE)
     if sort == Sort.DISTANCE:
         services = services.order_by(F("distance").asc(nulls_last=True), "name", "pk")
     elif sort == Sort.NAME or not text:
         services = services.order_by("name", "pk")
-    if text:
-        return _sqlite_text_search(
-            services, text=text, by_relevance=sort == Sort.RELEVANCE, near=query.near
-        )
+    else:
+        services = services.order_by("-name_rank", "-text_rank", "name", "pk")
     return _orm_results(services)
-
-
-def _sqlite_text_search(
-    services: QuerySet[Service], *, text: str, by_relevance: bool, near: Point | None
-) -> RankedResults | SearchResults:
-    if not by_relevance:
-        # Wagtail's backend cannot order by name or distance (not index fields): match there,
-        # then order in SQL.
-        unordered = Service.objects.filter(pk__in=services.values("pk")).order_by()
-        matched = service_text_search(unordered, text=text, by_relevance=False)
-        return _orm_results(services.filter(pk__in=[service.pk for service in matched]))
-    base = _for_cards(Service.objects.filter(pk__in=services.values("pk")))
-    if near is not None:
-        base = _with_distance(base, origin=near)
-    base = base.order_by(*services.query.order_by)
-    head = list(base.filter(name__iexact=text))
-    rest = base.exclude(pk__in=[service.pk for service in head]) if head else base
-    return RankedResults(head, service_text_search(rest, text=text, by_relevance=True))
 
 
 def service_search_page(*, query: ServiceQuery, number, per_page: int) -> Page:
@@ -340,19 +307,3 @@ def service_search_page(*, query: ServiceQuery, number, per_page: int) -> Page:
     if isinstance(results, SearchResults):
         results.fetch((wanted - 1) * per_page, wanted * per_page)
     return Paginator(results, per_page).get_page(wanted)
-
-
-def service_text_search(services: QuerySet[Service], *, text: str, by_relevance: bool):
-    """Full-text match: the stored GIN-indexed document on PostgreSQL, Wagtail FTS5 elsewhere."""
-    if connection.vendor == "postgresql":
-        # websearch syntax: quoted phrases, OR and -exclusions, as the reference query uses.
-        search = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-        matched = services.filter(search_document=search)
-        if not by_relevance:
-            return matched
-        return matched.annotate(rank=SearchRank(F("search_document"), search)).order_by(
-            "-rank", "pk"
-        )
-    return get_search_backend().search(
-        text, services, operator="and", order_by_relevance=by_relevance
-    )

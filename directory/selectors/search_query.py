@@ -1,7 +1,6 @@
 """What a directory search asks for (ServiceQuery) and what each result card shows (ServiceCard).
 
-Shared by the PostgreSQL search (hand-written SQL, search_sql.py) and the SQLite one (the ORM
-and Wagtail's FTS5 backend, search.py), so the page renders the same cards from either.
+The search (search.py) builds a ServiceQuery from the form and returns ServiceCards.
 """
 
 import datetime
@@ -62,6 +61,7 @@ class ServiceCard:
     first_phone: str | None
     demo: bool
     distance: float | None  # miles to the nearest non-confidential location; None without one
+    national: bool = False  # covers the whole country: shown as "National" in distance searches
 
     @property
     def pk(self) -> uuid.UUID:
