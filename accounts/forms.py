@@ -7,6 +7,8 @@ that owns the email address's domain is used. Teams are one select grouped by ag
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.manage_email import email_already_exists
+from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -184,3 +186,34 @@ class MembershipDecisionForm(forms.Form):
 
     member = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
+
+
+def _code_field(field, *, label: str, hint: str) -> None:
+    field.label, field.help_text = label, hint
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(inputmode="numeric", spellcheck="false")
+    field.error_messages["required"] = "Enter the code from your authenticator app"
+
+
+class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
+    """allauth MFA's sign-in code, labelled in GOV.UK terms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self.fields["code"],
+            label=_("Security code"),
+            hint=_("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        )
+
+
+class MfaActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth MFA's authenticator-app enrolment code, labelled in GOV.UK terms."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(
+            self.fields["code"],
+            label=_("Code from your app"),
+            hint=_("The 6-digit code your authenticator app shows for Safeguarding training."),
+        )

@@ -1,9 +1,10 @@
 """Reads about people, roles and agencies. Permission checks live here and are tested."""
 
+from allauth.mfa.models import Authenticator
 from django.db.models import QuerySet
 
 from accounts.models import Agency, AgencyDomain, MembershipStatus, Team, User
-from accounts.roles import Role
+from accounts.roles import PRIVILEGED_GROUPS, Role
 
 
 def user_roles(*, user) -> set[str]:
@@ -22,6 +23,20 @@ def user_roles(*, user) -> set[str]:
 def user_has_role(*, user, role: Role) -> bool:
     """Whether the user holds the role."""
     return role.value in user_roles(user=user)
+
+
+def user_is_privileged(*, user) -> bool:
+    """Whether the user must use a second factor: staff, superusers and privileged groups."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    return bool(user_roles(user=user) & PRIVILEGED_GROUPS)
+
+
+def user_has_second_factor(*, user) -> bool:
+    """Whether the user has enrolled an authenticator app (allauth MFA's TOTP)."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def user_is_partnership_admin(*, user) -> bool:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from functools import partial
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.utils.module_loading import import_string
 from accounts.models import Agency, Erasure, JobRole, MembershipStatus, Team, User
 from accounts.roles import Role
 from accounts.selectors import (
+    agency_for_email,
     agency_leads,
     partnership_admins,
     user_can_decide_membership,
@@ -27,8 +29,13 @@ from accounts.selectors import (
 logger = logging.getLogger(__name__)
 
 
-def _status_for(agency: Agency) -> MembershipStatus:
-    return MembershipStatus.PENDING if agency.requires_approval else MembershipStatus.APPROVED
+def _status_for(agency: Agency, *, email: str) -> MembershipStatus:
+    """Approved at once only when the agency does not ask to approve and the address is one of
+    its own domains: anyone can type an agency's name, only its staff have its email."""
+    if agency.requires_approval:
+        return MembershipStatus.PENDING
+    owner = agency_for_email(email=email)
+    return MembershipStatus.APPROVED if owner == agency else MembershipStatus.PENDING
 
 
 def _enqueue_pending_notice(user: User) -> None:
@@ -45,7 +52,7 @@ def user_membership_join(
     if team is not None and team.agency_id != agency.pk:
         raise ValidationError({"team": "The team is not in the agency."})
     user.agency, user.team, user.job_role = agency, team, job_role
-    user.membership_status = _status_for(agency)
+    user.membership_status = _status_for(agency, email=user.email)
     user.full_clean(exclude=["password"])
     user.save(update_fields=["agency", "team", "job_role", "membership_status"])
     membership_pending_announce(user=user)
@@ -84,7 +91,7 @@ def user_profile_update(
     user.first_name, user.last_name = first_name.strip(), last_name.strip()
     user.agency, user.team, user.job_role = agency, team, job_role
     if moved:
-        user.membership_status = _status_for(agency)
+        user.membership_status = _status_for(agency, email=user.email)
         user.groups.remove(*Group.objects.filter(name=Role.AGENCY_LEAD.value))
         user.__dict__.pop("_role_names", None)
     user.full_clean(exclude=["password"])
@@ -112,6 +119,23 @@ def membership_decide(*, decided_by: User, member_id: int, approve: bool) -> Use
 
     transaction.on_commit(partial(membership_decision_notify_task.delay, member.pk), robust=True)
     return member
+
+
+@transaction.atomic
+def user_mfa_reset(*, reset_by: User, user_id: int) -> int:
+    """Remove a person's authenticator app and recovery codes (a lost phone), so their next
+    sign-in asks them to enrol again; raises PermissionDenied for anyone but a partnership admin;
+    returns how many authenticators were removed and emails the person on commit."""
+    if not user_is_partnership_admin(user=reset_by):
+        raise PermissionDenied("Only a partnership admin can reset a second factor.")
+    user = User.objects.get(pk=user_id)
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    logger.warning("mfa reset: user %s by %s (%s removed)", user.pk, reset_by.pk, removed)
+    transaction.on_commit(
+        partial(_send, template="mfa_reset", to=[user.email], context={"member": user}),
+        robust=True,
+    )
+    return removed
 
 
 def _send(*, template: str, to: list[str], context: dict) -> int:

@@ -6,19 +6,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import MembershipDecisionForm, ProfileForm
-from accounts.models import MembershipStatus
+from accounts.models import MembershipStatus, User
 from accounts.selectors import (
     agency_members,
     agency_members_pending,
+    user_has_second_factor,
     user_is_agency_lead,
     user_is_approved_member,
+    user_is_partnership_admin,
 )
-from accounts.services import membership_decide, user_data_export, user_profile_update
+from accounts.services import (
+    membership_decide,
+    user_data_export,
+    user_mfa_reset,
+    user_profile_update,
+)
 
 
 @login_required
@@ -100,5 +107,27 @@ def agency_members_view(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "pending": agency_members_pending(agency=agency).select_related("team", "job_role"),
             "members": agency_members(agency=agency),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Wagtail admin: a partnership admin resets a person's lost authenticator app."""
+    if not user_is_partnership_admin(user=request.user):
+        raise PermissionDenied("Only partnership admins can reset a second factor.")
+    member = get_object_or_404(User, pk=user_id)
+    if request.method == "POST":
+        user_mfa_reset(reset_by=request.user, user_id=member.pk)
+        messages.success(request, f"{member.email} will set up a new authenticator app.")
+        return redirect("wagtailusers_users:index")
+    return render(
+        request,
+        "accounts/admin/mfa_reset.html",
+        {
+            "member": member,
+            "has_factor": user_has_second_factor(user=member),
+            "page_title": "Reset authenticator app",
+            "header_icon": "key",
         },
     )

@@ -10,3 +10,12 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, enrolled with an authenticator app as superusers must be."""
+    from tests.accounts.factories import give_totp
+
+    give_totp(admin_user)
+    return admin_user

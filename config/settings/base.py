@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_forms_gds",
     "django.contrib.admin",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "config.middleware.AdminCSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.MembershipGateMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -146,6 +148,25 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+
+# Second factor (allauth MFA): an authenticator app plus recovery codes, required for privileged
+# roles (accounts.roles.PRIVILEGED_GROUPS), who are sent to enrol at their first sign-in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Safeguarding training"
+# One 30-second step either side, for phones whose clocks drift.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "accounts.forms.MfaAuthenticateForm",
+    "activate_totp": "accounts.forms.MfaActivateTOTPForm",
+}
+
+# Sessions end after a time without activity and after an absolute time, shorter for privileged
+# roles (accounts.middleware.SessionPolicyMiddleware); the cookie never outlives the longest.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60)
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+PRIVILEGED_SESSION_IDLE_SECONDS = env_int("PRIVILEGED_SESSION_IDLE_SECONDS", 30 * 60)
+PRIVILEGED_SESSION_ABSOLUTE_SECONDS = env_int("PRIVILEGED_SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+SESSION_COOKIE_AGE = max(SESSION_ABSOLUTE_SECONDS, PRIVILEGED_SESSION_ABSOLUTE_SECONDS)
 
 # Rate limits are keyed by account; per-address limits stay generous because an agency's staff
 # share one proxy address (200 officers signing in at 9am must all get in). allauth reads the
@@ -286,6 +307,9 @@ LOGGING = {
     # state change drowns everything else.
     "loggers": {"django_tasks": {"level": "WARNING"}},
 }
+
+# manage.py load_demo creates accounts with a published password; production turns this off.
+DEMO_DATA_ALLOWED = True
 
 PHASE_BANNER = env_str("PHASE_BANNER", "beta")
 FEEDBACK_EMAIL = env_str("FEEDBACK_EMAIL", "training@example.org")

@@ -1,9 +1,32 @@
 import factory
+import pyotp
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
 from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
 from accounts.roles import Role
+from accounts.selectors import user_is_privileged
+
+# Every privileged user the factory makes has this authenticator-app key (base32), so a test
+# signing in through the form can answer the second-factor step: ``totp_code()``.
+TOTP_KEY = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(key: str = TOTP_KEY) -> str:
+    """The authenticator app's current code for ``key``."""
+    return pyotp.TOTP(key).now()
+
+
+def give_totp(user, key: str = TOTP_KEY) -> Authenticator:
+    """Enrol ``user`` with an authenticator app holding ``key`` (as allauth MFA stores it)."""
+    authenticator, _ = Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": get_mfa_adapter().encrypt(key)}},
+    )
+    return authenticator
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -44,7 +67,8 @@ class JobRoleFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """A verified, approved learner. Pass ``roles=[Role.TRAINER]`` to add role groups."""
+    """A verified, approved learner. Pass ``roles=[Role.TRAINER]`` to add role groups;
+    privileged users also get an authenticator app (``TOTP_KEY``) unless ``totp=False``."""
 
     class Meta:
         model = User
@@ -73,3 +97,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.groups.add(*[Group.objects.get(name=Role(name).value) for name in names])
             self.save()
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Privileged users are enrolled with ``TOTP_KEY``; ``totp=False`` leaves them to enrol."""
+        self.__dict__.pop("_role_names", None)
+        if create and extracted is not False and (extracted or user_is_privileged(user=self)):
+            give_totp(self)

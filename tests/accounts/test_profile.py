@@ -9,7 +9,13 @@ from accounts.models import MembershipStatus
 from accounts.services import user_data_export
 from courses.models import EventKind
 from courses.services import learning_event_record
-from tests.accounts.factories import AgencyFactory, JobRoleFactory, TeamFactory, UserFactory
+from tests.accounts.factories import (
+    AgencyDomainFactory,
+    AgencyFactory,
+    JobRoleFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +90,7 @@ def test_moving_to_an_agency_that_approves_members_needs_approval(
 def test_an_agency_lead_who_moves_agency_loses_the_lead_role_and_the_other_agencys_data(client):
     lead = UserFactory(roles=["Learner", "Agency lead"])
     other = AgencyFactory(requires_approval=False)
+    AgencyDomainFactory(agency=other, domain="example.org")  # the lead's address: approved
     UserFactory(agency=other)
     client.force_login(lead)
 

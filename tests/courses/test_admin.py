@@ -88,9 +88,9 @@ class TestAuthoring(WagtailPageTestCase):
         module_data = nested_form_data(
             {"title": "M", "slug": "m", "estimated_minutes": "5", "body": body}
         )
-        self.assertPageIsPreviewable(self.index)
-        self.assertPageIsPreviewable(course, post_data=course_form(slug=course.slug))
-        self.assertPageIsPreviewable(module, post_data=module_data)
+        self.assertPageIsPreviewable(self.index, user=admin)
+        self.assertPageIsPreviewable(course, post_data=course_form(slug=course.slug), user=admin)
+        self.assertPageIsPreviewable(module, post_data=module_data, user=admin)
 
     def test_partnership_admins_manage_required_learning_in_the_admin(self):
         course = CoursePageFactory()

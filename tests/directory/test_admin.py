@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from directory.models import Location, ProblemReport
 from directory.wagtail_hooks import _warn_about_links
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, give_totp
 from tests.directory.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def editor(client):
 
     user = UserFactory(roles=[])
     user.groups.add(Group.objects.get(name="Directory editor"))
+    give_totp(user)  # editors are privileged: enrolled with a second factor
     client.force_login(user)
     return user
 

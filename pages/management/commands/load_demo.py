@@ -1,18 +1,24 @@
 """Load demonstration agencies, teams, job roles and one account per role; idempotent.
 
-Then loads the seed curriculum with ``load_content`` when that command is installed.
+Then loads the seed curriculum with ``load_content`` when that command is installed. Refuses to
+run where ``DEMO_DATA_ALLOWED`` is off (production settings): its accounts have a known password.
 """
 
+import base64
 import os
+import secrets
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
-from accounts.roles import Role
+from accounts.roles import PRIVILEGED_GROUPS, Role
 
 DEFAULT_PASSWORD = "safeguarding-demo-2026"  # noqa: S105  printed for the demo; never production
 
@@ -138,6 +144,11 @@ class Command(BaseCommand):
     help = "Load demo agencies, teams, job roles and one account per role (safe to re-run)."
 
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "load_demo: refused, these settings do not allow demo data "
+                "(DEMO_DATA_ALLOWED is off under config.settings.production)"
+            )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
             agencies = self._agencies()
@@ -177,7 +188,7 @@ class Command(BaseCommand):
             )
         return roles
 
-    def _account(self, row, agencies, roles, password) -> tuple[str, str, str]:
+    def _account(self, row, agencies, roles, password) -> tuple[str, str, str, str]:
         email, first, last, role, agency_slug, team_name, job_role = row
         agency = agencies[agency_slug]
         user, _ = User.objects.update_or_create(
@@ -198,13 +209,35 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
-        return email, role.label, agency.name
+        key = self._totp_key(user) if role.value in PRIVILEGED_GROUPS else ""
+        return email, role.label, agency.name, key
+
+    @staticmethod
+    def _totp_key(user: User) -> str:
+        """The account's authenticator-app key, made once: privileged roles need a second factor."""
+        adapter = get_mfa_adapter()
+        existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if existing:
+            return adapter.decrypt(existing.data["secret"])
+        key = base64.b32encode(secrets.token_bytes(20)).decode("ascii")
+        Authenticator.objects.create(
+            user=user, type=Authenticator.Type.TOTP, data={"secret": adapter.encrypt(key)}
+        )
+        return key
 
     def _print(self, accounts, password) -> None:
-        width = max(len(email) for email, _, _ in accounts)
+        width = max(len(email) for email, _, _, _ in accounts)
         self.stdout.write(self.style.SUCCESS("Demo accounts (sign in at /accounts/login/):"))
-        self.stdout.write(f"  {'Email'.ljust(width)}  {'Role'.ljust(17)}  Agency")
-        for email, role, agency in accounts:
-            self.stdout.write(f"  {email.ljust(width)}  {role.ljust(17)}  {agency}")
+        self.stdout.write(
+            f"  {'Email'.ljust(width)}  {'Role'.ljust(17)}  {'Agency'.ljust(30)}  Authenticator key"
+        )
+        for email, role, agency, key in accounts:
+            self.stdout.write(
+                f"  {email.ljust(width)}  {role.ljust(17)}  {agency.ljust(30)}  {key or '-'}"
+            )
         source = "from DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "default"
         self.stdout.write(f"  Password for every account ({source}): {password}")
+        self.stdout.write(
+            "  Privileged roles sign in with a code: add the key to an authenticator app "
+            "(docs/security.md)."
+        )
