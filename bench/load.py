@@ -289,6 +289,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+# A throwaway benchmark database: load_demo's accounts are wanted here (production refuses them).
+DEMO_DATA_ALLOWED = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 """
 
