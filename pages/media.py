@@ -8,6 +8,7 @@ never taken for it, and a path that leads outside the media folder is refused.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
@@ -39,6 +40,9 @@ def imported_image(*, file: str, media_root: Path):
     source = (root / file).resolve()
     if not source.is_relative_to(root) or not source.is_file():
         raise MediaFileError(f"{file!r} is not in {media_root}")
+    if source.suffix.lower().lstrip(".") not in settings.WAGTAILIMAGES_EXTENSIONS:
+        allowed = ", ".join(settings.WAGTAILIMAGES_EXTENSIONS)
+        raise MediaFileError(f"{file!r}: images must be one of {allowed} (SVG can carry script)")
     with source.open("rb") as handle:
         image = image_model(
             title=file, collection=collection, file=ImageFile(handle, name=source.name)

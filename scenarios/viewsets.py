@@ -22,6 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import Button, MenuItem
 from wagtail.snippets.views.snippets import EditView, IndexView, SnippetViewSet
 
+from config.safe_yaml import yaml_load
 from scenarios import engine
 from scenarios.graph import dot_svg, scenario_dot
 from scenarios.models import Scenario
@@ -193,7 +194,7 @@ class ImportForm(forms.Form):
         if upload.size > 1_000_000:
             raise forms.ValidationError("The file is larger than 1 MB.")
         try:
-            return yaml.safe_load(upload.read().decode("utf-8"))
+            return yaml_load(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, yaml.YAMLError) as error:
             raise forms.ValidationError(f"{upload.name} is not valid YAML: {error}") from error
 

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.AdminCSPMiddleware",
+    "config.middleware.UploadedFileHeadersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
     "accounts.middleware.MembershipGateMiddleware",
@@ -263,7 +264,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The database backend picks PostgreSQL full-text search there; stem English words
     # (the directory's "interpreters" finds "interpreting"). SQLite uses FTS5.
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "english"
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+# No SVG: an SVG is a document that can carry script, and is served from our own origin.
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "txt", "vtt", "csv"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_ENABLED = True

@@ -15,6 +15,7 @@ import yaml
 from django.utils.text import slugify
 
 from accounts.models import Sector
+from config.safe_yaml import MAX_DOCUMENT_BYTES, yaml_load
 from courses.blocks import REVIEW_REFERENCES
 from courses.models.pages import Level, Topic
 
@@ -115,7 +116,7 @@ def _front_matter(path: Path, text: str) -> tuple[dict, str, int]:
 
 def _yaml(path: Path, text: str, *, first_line: int):
     try:
-        return yaml.safe_load(text)
+        return yaml_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
@@ -362,6 +363,11 @@ def course_folder_parse(folder: Path) -> ParsedCourse:
 
 
 def _read(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise CourseFormatError(
+            path, None, f"{size:,} bytes: a course file may be at most {MAX_DOCUMENT_BYTES:,}"
+        )
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from config.safe_yaml import yaml_load
 from scenarios.services import ScenarioImportError, scenario_import
 
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         # One transaction for all files: if any file is broken, none of them is imported.
         for path in files:
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+                data = yaml_load(path.read_bytes())
             except OSError as error:
                 raise CommandError(f"{path}: cannot read the file ({error.strerror}).") from error
             except yaml.YAMLError as error:
