@@ -117,6 +117,15 @@ def prerequisites_missing(*, user, course: CoursePage) -> list[CoursePage]:
     return [page for page in required if page.pk not in done]
 
 
+def completion_latest(*, user, course_id: int) -> Completion | None:
+    """The learner's latest unrevoked completion of a course, with its certificate, or None."""
+    return (
+        Completion.objects.filter(user=user, course_id=course_id, revoked_at__isnull=True)
+        .select_related("certificate")
+        .first()
+    )
+
+
 # --- A learner's view of a course and a module ---------------------------------------------------
 
 
@@ -228,6 +237,8 @@ def module_view(
     return {
         "course": course,
         "enrolment": enrolment,
+        # Someone back in a course they completed is not told they have not started it.
+        "completion": None if enrolment else completion_latest(user=user, course_id=course.pk),
         "sections": [
             {"position": n, "heading": s["heading"], "viewed": s["id"] in viewed}
             for n, s in enumerate(sections, start=1)

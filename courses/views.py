@@ -28,11 +28,11 @@ from courses.services.learning import (
 )
 
 
-def _section_url(module: ModulePage, block_id: str) -> str:
-    """The module page at the section holding the block, anchored on the block."""
+def _section_url(module: ModulePage, block_id: str, fragment: str = "") -> str:
+    """The module page at the section holding the block, anchored on the block (or fragment)."""
     for position, section in enumerate(module.body, start=1):
         if any(child.id == block_id for child in section.value["content"]):
-            return f"{module.url}?section={position}#block-{block_id}"
+            return f"{module.url}?section={position}#{fragment or f'block-{block_id}'}"
     return module.url
 
 
@@ -59,17 +59,20 @@ def answer(request, module_id: int, block_id: str):
     form = CheckAnswerForm(request.POST, option_count=len(block.value["options"]))
     if not form.is_valid():
         messages.error(request, "Choose an answer to the question.")
-    else:
-        try:
-            check_answer(
-                user=request.user,
-                module=module,
-                block_id=block_id,
-                chosen=form.cleaned_data["option"],
-            )
-        except LearningError as error:
-            messages.error(request, str(error))
-    return redirect(_section_url(module, block_id))
+        return redirect(_section_url(module, block_id))
+    try:
+        check_answer(
+            user=request.user,
+            module=module,
+            block_id=block_id,
+            chosen=form.cleaned_data["option"],
+        )
+    except LearningError as error:
+        messages.error(request, str(error))
+        return redirect(_section_url(module, block_id))
+    # The fragment names the focusable result banner: browsers focus it on load, with or
+    # without JavaScript, so screen readers announce the result.
+    return redirect(_section_url(module, block_id, f"check-{block_id}-result"))
 
 
 @login_required

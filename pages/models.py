@@ -73,6 +73,16 @@ class HomePage(ViewRestrictedPage):
     subpage_types = ["pages.StandardPage", "courses.CourseIndexPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from accounts.selectors import agency_members_pending, user_is_agency_lead
+
+        context = super().get_context(request, *args, **kwargs)
+        # A lead lands here after signing in: tell them who waits for their decision.
+        user = request.user
+        if user.is_authenticated and user_is_agency_lead(user=user):
+            context["pending_approvals"] = agency_members_pending(agency=user.agency).count()
+        return context
+
 
 class StandardPage(ViewRestrictedPage):
     """A plain content page, such as the accessibility statement or the privacy notice."""

@@ -22,10 +22,12 @@ from scenarios.forms import ChoiceForm
 from scenarios.models import Attempt, AttemptStatus, Scenario
 from scenarios.selectors import (
     attempt_choices,
+    attempt_course_completion,
     attempt_for_learner,
     attempt_played,
     attempt_unfinished,
     scenario_list_published,
+    score_range,
     services_for_ids,
 )
 from scenarios.services import (
@@ -236,6 +238,7 @@ def attempt_end(request: HttpRequest, registration) -> HttpResponse:
         *(s["choice"].learning_points for s in steps if s["choice"])
     )
     learning_points = [label for code, label in LEARNING_POINTS if code in codes]
+    course, completion = attempt_course_completion(attempt=attempt) or (None, None)
     return render(
         request,
         "scenarios/attempt_end.html",
@@ -247,5 +250,8 @@ def attempt_end(request: HttpRequest, registration) -> HttpResponse:
             "steps": steps,
             "learning_points": learning_points,
             "services": services_for_ids(ids=list(ending.services)),
+            "score_range": score_range(state=state),
+            "course": course,
+            "completion": completion,
         },
     )

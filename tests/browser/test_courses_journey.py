@@ -1,5 +1,6 @@
 """A learner enrols, passes a module with a knowledge check and gets a verified certificate."""
 
+import re
 from pathlib import Path
 
 from courses.models import Certificate
@@ -37,6 +38,12 @@ def test_learner_takes_a_course_to_a_verified_certificate(
     page.get_by_label("Option 0").check()
     page.get_by_role("button", name="Check your answer").click()
     page.get_by_role("heading", name="Correct").wait_for()
+    # The result banner is focused (a fragment names it), so a screen reader announces it; a
+    # correct answer is not met with "Try again".
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("check-") and focused.endswith("-result")
+    assert page.locator("#" + focused).get_by_role("heading", name="Correct").is_visible()
+    assert page.get_by_role("heading", name=re.compile("Try again")).count() == 0
     assert_accessible(page)
 
     page.get_by_role("link", name="Next section").click()

@@ -38,6 +38,11 @@ def play_journey(page, live_url, assert_accessible, *, javascript):
     page.goto(f"{live_url}/scenarios/jade/")
     press(page, "link", "Resume where you left off")
     expect(page.get_by_role("heading", level=1, name="What do you do first?")).to_be_visible()
+    # The first Tab offers a skip link straight to the choices, past the header and back link.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to the choices")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_choice_0"
 
     # Submitting with nothing chosen gives a GOV.UK error, then choose with the keyboard.
     press(page, "button", "Confirm my choice")

@@ -42,10 +42,23 @@ def test_answering_a_check_shows_feedback_for_the_chosen_option(client, learner,
     client.force_login(learner)
     block = module_check_blocks(module=module)[0]
     response = client.post(f"/courses/modules/{module.pk}/checks/{block.id}/", {"option": "1"})
-    assert response["Location"] == f"{module.url}?section=2#block-{block.id}"
+    assert response["Location"] == f"{module.url}?section=2#check-{block.id}-result"
     page = client.get(f"{module.url}?section=2")
     assert b"Not quite" in page.content and b"Feedback for option 1" in page.content
     assert b"Feedback for option 0" not in page.content
+    assert b"Try again: " in page.content
+
+
+def test_a_correct_answer_is_announced_and_not_headed_try_again(client, learner, module, enrolled):
+    client.force_login(learner)
+    block = module_check_blocks(module=module)[0]
+    response = client.post(f"/courses/modules/{module.pk}/checks/{block.id}/", {"option": "0"})
+    # The redirect lands on the result banner, which is focusable, so it is focused and read out.
+    assert response["Location"].endswith(f"#check-{block.id}-result")
+    html = client.get(f"{module.url}?section=2").content.decode()
+    assert f'id="check-{block.id}-result" tabindex="-1"' in html
+    assert "Correct" in html and "Try again" not in html
+    assert "Answer this question again" in html
 
 
 def test_a_missing_or_bad_answer_gives_an_error_and_saves_nothing(

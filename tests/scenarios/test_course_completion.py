@@ -47,3 +47,41 @@ def test_an_editor_preview_of_the_scenario_completes_nothing():
     attempt_choose(attempt=attempt, node_key="first-call", choice="a")
 
     assert not Completion.objects.filter(user=learner).exists()
+
+
+def test_the_ending_that_completes_the_course_says_so_links_the_certificate_and_explains_the_score(
+    client,
+):
+    learner = UserFactory()
+    scenario = scenario_create()
+    course, module = _course_embedding(scenario)
+    enrolment_create(user=learner, course=course)
+    visit_all(learner, course)
+    attempt = attempt_start(user=learner, scenario=scenario, module=module)
+    attempt_choose(attempt=attempt, node_key="arrival", choice=None)
+    attempt_choose(attempt=attempt, node_key="first-call", choice="a")
+    client.force_login(learner)
+
+    html = client.get(f"/scenarios/attempts/{attempt.registration}/end/").content.decode()
+
+    code = Completion.objects.get(user=learner).certificate.code
+    assert f"You completed “{course.title}”" in html
+    assert f"/courses/certificates/{code}/pdf/" in html
+    assert "Each choice adds points" in html and "Scores on this scenario run from" in html
+
+
+def test_reopening_a_module_of_a_completed_course_shows_the_completion_not_not_started(client):
+    learner = UserFactory()
+    scenario = scenario_create()
+    course, module = _course_embedding(scenario)
+    enrolment_create(user=learner, course=course)
+    visit_all(learner, course)
+    attempt = attempt_start(user=learner, scenario=scenario, module=module)
+    attempt_choose(attempt=attempt, node_key="arrival", choice=None)
+    attempt_choose(attempt=attempt, node_key="first-call", choice="a")
+    client.force_login(learner)
+
+    html = client.get(module.url).content.decode()
+
+    assert "You have not started this course" not in html
+    assert f"You completed “{course.title}”" in html and "Download your certificate" in html
