@@ -4,12 +4,22 @@ allauth's extension point is an adapter class named in ``ACCOUNT_ADAPTER``, henc
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
 from accounts.selectors import user_is_approved_member
+from accounts.services import email_html
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's emails get the same branded HTML part as ours, from their plain text."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            html = email_html(subject=message.subject, text=message.body)
+            message.attach_alternative(html, "text/html")
+        return message
+
     def get_login_redirect_url(self, request) -> str:
         """Members waiting for (or refused) approval land on the page that explains it."""
         if request.user.is_authenticated and not user_is_approved_member(user=request.user):

@@ -138,11 +138,20 @@ def user_mfa_reset(*, reset_by: User, user_id: int) -> int:
     return removed
 
 
+def email_html(*, subject: str, text: str) -> str:
+    """The branded HTML part of an email whose plain-text part is ``text`` (pure; no I/O)."""
+    context = {"subject": subject, "text": text, "site_url": settings.SITE_URL}
+    return render_to_string(
+        "email/layout.html", {**context, "site_name": settings.WAGTAIL_SITE_NAME}
+    )
+
+
 def _send(*, template: str, to: list[str], context: dict) -> int:
     context = {**context, "site_url": settings.SITE_URL}
     subject = render_to_string(f"account/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"account/email/{template}_message.txt", context)
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+    html = email_html(subject=subject, text=body)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, html_message=html)
 
 
 def membership_pending_notify(*, user_id: int) -> int:
