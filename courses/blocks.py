@@ -52,6 +52,20 @@ class FromReviewBlock(blocks.StructBlock):
         template = "blocks/from_review.html"
 
 
+class LocalPracticeBlock(blocks.StructBlock):
+    """Practice that applies in one area only, filled from settings.CONTENT_LOCAL_FILE on import."""
+
+    key = blocks.CharBlock(max_length=60, help_text="The item's key in the local content file.")
+    area = blocks.CharBlock(max_length=120, help_text="Where it applies, e.g. Greater Manchester.")
+    title = blocks.CharBlock(max_length=200)
+    text = MarkdownBlock()
+
+    class Meta:
+        icon = "site"
+        label = "Local practice"
+        template = "blocks/local_practice.html"
+
+
 class KeyFactBlock(blocks.StructBlock):
     """A short fact to remember, set apart from the text."""
 
@@ -242,6 +256,7 @@ class BaseStreamBlock(blocks.StreamBlock):
     markdown = MarkdownBlock()
     from_review = FromReviewBlock()
     key_fact = KeyFactBlock()
+    local_practice = LocalPracticeBlock()
     image = ImageBlock()
     video = VideoBlock()
     accordion = AccordionBlock()

@@ -227,6 +227,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Content that holds in one area only (local procedures, named policies): another partnership
+# points this at its own file, and `local` blocks in content/courses are filled from it.
+CONTENT_LOCAL_FILE = Path(env_str("CONTENT_LOCAL_FILE", str(BASE_DIR / "content" / "local.yaml")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

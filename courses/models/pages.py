@@ -174,6 +174,12 @@ class ModulePage(ViewRestrictedPage):
     learning_points = ChoiceListField(options=LEARNING_POINTS)
     recommendations = ChoiceListField(options=RECOMMENDATIONS)
     body = StreamField(ModuleBodyBlock())
+    references = models.TextField(
+        blank=True, help_text="Sources the module rests on, one per line (Markdown links)."
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the content was last checked against its sources."
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -184,6 +190,9 @@ class ModulePage(ViewRestrictedPage):
             heading="Practice review",
         ),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("references"), FieldPanel("last_reviewed")], heading="Sources and review"
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary")]
 
@@ -193,6 +202,10 @@ class ModulePage(ViewRestrictedPage):
     @property
     def learning_outcome_list(self) -> list[str]:
         return lines(self.learning_outcomes)
+
+    @property
+    def reference_list(self) -> list[str]:
+        return lines(self.references)
 
     def serve(self, request, *args, course=None, **kwargs):
         # Module content is for signed-in learners; previews in the admin are served elsewhere.

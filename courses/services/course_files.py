@@ -1,6 +1,7 @@
 """Import a course folder into the page tree, and export a course back to the same files."""
 
 import copy
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from courses.services.course_format import (
     ParsedModule,
     course_folder_parse,
     course_folder_render,
+    local_content_load,
     stable_id,
 )
 from pages.media import MediaFileError, imported_image
@@ -27,6 +29,10 @@ COURSE_FIELDS = [
 MODULE_FIELDS = [
     "title", "summary", "estimated_minutes", "content_note", "learning_points", "recommendations",
 ]  # fmt: skip
+
+
+def _local_content() -> dict:
+    return local_content_load(Path(settings.CONTENT_LOCAL_FILE))
 
 
 @dataclass
@@ -71,12 +77,27 @@ def _unwrap_list(block: dict) -> None:
     ]
 
 
-def _resolve_body(module: ParsedModule, scenarios: dict, media_root: Path) -> list[dict]:
-    """Replace scenario slugs and image paths in the parsed body with database ids."""
+def _resolve_body(
+    module: ParsedModule, scenarios: dict, media_root: Path, local: dict | None
+) -> list[dict]:
+    """Replace scenario slugs and image paths in the parsed body with database ids, and fill
+    local practice blocks from the local content file."""
     body = copy.deepcopy(module.body)
     for section in body:
         for block in section["value"]["content"]:
-            if block["type"] in LIST_FIELDS:
+            if block["type"] == "local_practice":
+                key = block["value"]["key"]
+                item = (local or {}).get("items", {}).get(key)
+                if item is None:
+                    raise CourseFormatError(
+                        module.path, None, f"local item {key!r} is not in the local content file"
+                    )
+                block["value"].update(
+                    area=str(item.get("area") or local["area"]),
+                    title=str(item["title"]),
+                    text=str(item["text"]).strip(),
+                )
+            elif block["type"] in LIST_FIELDS:
                 _wrap_list(block)
             elif block["type"] == "scenario":
                 slug = block["value"]["scenario"]
@@ -165,7 +186,14 @@ def course_import(*, folder: Path, media_root: Path | None = None) -> ImportRepo
         raise CourseFormatError(course_file, 2, f"unknown prerequisite(s): {', '.join(unknown)}")
     scenarios = _scenario_ids(parsed)
     _check_services(parsed)
-    bodies = [_resolve_body(module, scenarios, media_root) for module in parsed.modules]
+    needs_local = any(
+        block["type"] == "local_practice"
+        for module in parsed.modules
+        for section in module.body
+        for block in section["value"]["content"]
+    )
+    local = _local_content() if needs_local else None
+    bodies = [_resolve_body(module, scenarios, media_root, local) for module in parsed.modules]
 
     values = {name: meta[name] for name in COURSE_FIELDS}
     values.update(
@@ -202,7 +230,14 @@ def course_import(*, folder: Path, media_root: Path | None = None) -> ImportRepo
     for module, body in zip(parsed.modules, bodies, strict=True):
         m = module.meta
         values = {name: m[name] for name in MODULE_FIELDS}
-        values.update(learning_outcomes="\n".join(m["learning_outcomes"]), draft_title=m["title"])
+        values.update(
+            learning_outcomes="\n".join(m["learning_outcomes"]),
+            draft_title=m["title"],
+            references="\n".join(m["references"]),
+            last_reviewed=(
+                datetime.date.fromisoformat(m["last_reviewed"]) if m["last_reviewed"] else None
+            ),
+        )
         page = existing.pop(m["slug"], None)
         label = f"module {m['slug']}"
         if page is None:
@@ -273,6 +308,8 @@ def course_export(*, course: CoursePage, folder: Path) -> list[Path]:
             "learning_points": list(module.learning_points),
             "recommendations": list(module.recommendations),
             "learning_outcomes": lines(module.learning_outcomes),
+            "references": lines(module.references),
+            "last_reviewed": module.last_reviewed.isoformat() if module.last_reviewed else "",
         }
         body = _export_body(module)
         parsed.modules.append(ParsedModule(folder, position, module_meta, body))

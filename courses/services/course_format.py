@@ -6,6 +6,7 @@ reverse. Front matter is split by hand because the format is exactly "---" lines
 everything else is PyYAML.
 """
 
+import datetime
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ FENCE = re.compile(r"^```([A-Za-z0-9-]*)\s*$")
 INFO_TO_BLOCK = {
     "from-review": "from_review",
     "key-fact": "key_fact",
+    "local": "local_practice",
     "accordion": "accordion",
     "check": "check",
     "reflection": "reflection",
@@ -63,6 +65,8 @@ MODULE_KEYS = {
     "learning_points": list,
     "recommendations": list,
     "learning_outcomes": list,
+    "references": list,
+    "last_reviewed": str,
 }
 REQUIRED_COURSE_KEYS = {"title", "slug", "summary", "topic", "level"}
 REQUIRED_MODULE_KEYS = {"title", "slug"}
@@ -92,6 +96,23 @@ class ParsedCourse:
     meta: dict
     description: str
     modules: list[ParsedModule] = field(default_factory=list)
+
+
+def local_content_load(path: Path) -> dict:
+    """The local content file (content/local.yaml form): area, terms and items by key."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseFormatError(Path(path), None, "the local content file does not exist") from None
+    except yaml.YAMLError as error:
+        raise CourseFormatError(Path(path), None, f"invalid YAML: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
+        raise CourseFormatError(Path(path), None, "needs 'area' and an 'items' mapping")
+    for key, item in data["items"].items():
+        if not isinstance(item, dict) or not item.get("title") or not item.get("text"):
+            raise CourseFormatError(Path(path), None, f"item {key!r} needs a title and text")
+    data.setdefault("terms", [])
+    return data
 
 
 def stable_id(*parts: str) -> str:
@@ -142,13 +163,21 @@ def _check_meta(path: Path, meta: dict, keys: dict, required: set, defaults: dic
         value = meta.get(key)
         if value is None:
             value = defaults.get(key, kind())
-        if kind is str and isinstance(value, (int, float)):
-            value = str(value)
+        if kind is str and isinstance(value, (int, float, datetime.date)):
+            value = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise CourseFormatError(path, 2, f"'{key}' must be a {kind.__name__}")
         cleaned[key] = value.strip() if isinstance(value, str) else value
     _check_choices(path, "learning_points", cleaned["learning_points"], REVIEW_REFERENCES[:4])
     _check_choices(path, "recommendations", cleaned["recommendations"], REVIEW_REFERENCES[4:])
+    if cleaned.get("last_reviewed"):
+        try:
+            datetime.date.fromisoformat(cleaned["last_reviewed"])
+        except ValueError:
+            message = "'last_reviewed' must be a date (YYYY-MM-DD)"
+            raise CourseFormatError(path, 2, message) from None
+    if not all(isinstance(r, str) and r.strip() for r in cleaned.get("references", [])):
+        raise CourseFormatError(path, 2, "'references' must be a list of text (Markdown)")
     slug = cleaned["slug"]
     if slug != slugify(slug) or slug in RESERVED_SLUGS:
         raise CourseFormatError(path, 2, f"'slug' {slug!r} is not a usable URL slug")
@@ -187,6 +216,9 @@ def _block_value(path: Path, line: int, info: str, data) -> dict:
         if reference not in REVIEW_REFERENCES:
             raise CourseFormatError(path, line, f"unknown review reference {reference!r}")
         return {"text": _need(path, line, data, "text"), "reference": reference}
+    if info == "local":
+        # Filled from the local content file on import, so another area can replace it.
+        return {"key": _need(path, line, data, "key"), "area": "", "title": "", "text": ""}
     if info == "key-fact":
         return {"title": _need(path, line, data, "title"), "text": _need(path, line, data, "text")}
     if info == "accordion":
@@ -412,6 +444,8 @@ def _block_yaml(block_type: str, value: dict) -> dict:
         return {"heading": value["heading"], "services": list(value["services"])}
     if block_type == "image":
         return {"file": value["image"], "alt": value["alt"], "caption": value["caption"]}
+    if block_type == "local_practice":
+        return {"key": value["key"]}
     if block_type == "check":
         return {
             "question": value["question"],

@@ -241,3 +241,48 @@ def test_load_content_loads_courses_and_reports_missing_steps(tmp_path, capsys):
     call_command("load_content", "--content", str(tmp_path))
     call_command("load_content", "--content", str(tmp_path))
     assert CoursePage.objects.filter(slug="rhi-course").count() == 1
+
+
+LOCAL = """\
+area: Testshire
+terms: [care plan form]
+items:
+  police-plan:
+    title: A plan for every episode
+    text: In Testshire the police write a plan for every episode.
+"""
+
+
+@pytest.mark.django_db
+def test_local_blocks_are_filled_from_the_local_file_and_export_as_their_key(tmp_path, settings):
+    settings.CONTENT_LOCAL_FILE = tmp_path / "local.yaml"
+    settings.CONTENT_LOCAL_FILE.write_text(LOCAL)
+    module = MODULE.replace(
+        "```from-review", "```local\nkey: police-plan\n```\n\n```from-review"
+    ).replace(
+        "learning_outcomes:\n  - Say when.\n",
+        "learning_outcomes:\n  - Say when.\nreferences:\n  - A source\nlast_reviewed: 2026-12-01\n",
+    )
+    folder = write_course(tmp_path / "rhi-course", module=module)
+    call_command("import_course", str(folder))
+    page = ModulePage.objects.get()
+    local = [b for b in page.body[0].value["content"] if b.block_type == "local_practice"]
+    assert local[0].value["area"] == "Testshire"
+    assert "write a plan" in local[0].value["text"]
+    assert page.reference_list == ["A source"] and str(page.last_reviewed) == "2026-12-01"
+    out = tmp_path / "exported"
+    call_command("export_course", "rhi-course", "--output", str(out))
+    exported = (out / "01-seventy-two-hours.md").read_text()
+    assert "```local\nkey: police-plan\n```" in exported
+    assert "last_reviewed: '2026-12-01'" in exported or "last_reviewed: 2026-12-01" in exported
+
+
+@pytest.mark.django_db
+def test_a_local_block_missing_from_the_local_file_is_an_error(tmp_path, settings):
+    settings.CONTENT_LOCAL_FILE = tmp_path / "local.yaml"
+    settings.CONTENT_LOCAL_FILE.write_text(LOCAL)
+    module = MODULE.replace("```from-review", "```local\nkey: other\n```\n\n```from-review")
+    folder = write_course(tmp_path / "rhi-course", module=module)
+    with pytest.raises(CommandError, match="local item 'other' is not in the local content file"):
+        call_command("import_course", str(folder))
+    assert not CoursePage.objects.exists()
