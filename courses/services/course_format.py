@@ -101,7 +101,7 @@ class ParsedCourse:
 def local_content_load(path: Path) -> dict:
     """The local content file (content/local.yaml form): area, terms and items by key."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = yaml_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CourseFormatError(Path(path), None, "the local content file does not exist") from None
     except yaml.YAMLError as error:
