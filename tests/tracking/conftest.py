@@ -115,5 +115,8 @@ def partner(partner_lrs, destination_factory):
         username=partner_lrs.key,
         secret=partner_lrs.secret,
         batch_size=4,
+        # Generous: a loaded CI machine can take seconds to answer, and a timeout would count
+        # as an attempt the tests do not expect.
+        timeout_seconds=60,
     )
     return partner_lrs, destination

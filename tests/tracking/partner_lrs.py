@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -46,27 +47,49 @@ class PartnerLRS:
         fields = dict(line.split(": ", 1) for line in out.strip().splitlines())
         self.key, self.secret = fields["key"], fields["secret"]
 
-    def start(self) -> None:
-        """Serve, and wait until it accepts connections."""
+    def start(self, *, deadline: float = 120.0) -> None:
+        """Serve, and wait until a worker answers /xapi/about.
+
+        An accepted connection is not enough: gunicorn's master listens before its worker has
+        imported Django, which on a loaded machine takes seconds, and a delivery sent in that
+        gap times out instead of arriving.
+        """
         self.process = subprocess.Popen(  # noqa: S603
             [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
              "--workers", "1", "--threads", "4", "--log-level", "warning"],
             env=self.env, cwd=ROOT,
         )  # fmt: skip
-        for _ in range(100):
+        give_up = time.monotonic() + deadline
+        while time.monotonic() < give_up:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the partner LRS exited with {self.process.returncode}")
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
+                with urllib.request.urlopen(f"{self.url}about", timeout=5) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
             except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the partner LRS did not start")
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"the partner LRS did not answer within {deadline:.0f} s")
 
     def stop(self) -> None:
-        """Stop serving (connections are then refused: the destination is down)."""
+        """Stop serving, and wait until the port refuses connections (the destination is
+        down); a graceful stop that overruns is finished with SIGKILL."""
         if self.process:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
             self.process = None
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            except OSError:
+                return
+            time.sleep(0.1)
 
     def statement_ids(self) -> list[str]:
         """Every statement id it has stored, repeats included (there should be none)."""
