@@ -4,9 +4,11 @@ The Learning Record Store's own models live in tracking.lrs.models (re-exported 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from tracking.hosts import host_refusal
 from tracking.lrs.models import (  # noqa: F401
     Activity,
     Attachment,
@@ -78,6 +80,19 @@ class LRSDestination(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse loopback, private and link-local hosts (issue 15); delivery checks what the
+        name resolves to as well."""
+        super().clean()
+        reason = host_refusal(url=self.endpoint or "")
+        if reason and self.endpoint:
+            raise ValidationError(
+                {
+                    "endpoint": f"{reason}: a destination must be on a public address "
+                    "(LRS_DESTINATION_ALLOWED_HOSTS can allow a host)"
+                }
+            )
 
 
 class DeliveryState(models.TextChoices):

@@ -136,11 +136,24 @@ def destination_reconciliation(*, destination: LRSDestination) -> dict:
 
 
 def personal_data_for_user(*, user) -> dict:
-    """The learner's xAPI statements in the embedded LRS, and where each was forwarded."""
+    """The learner's xAPI statements in the embedded LRS, and where each was forwarded.
+
+    The platform's own statements under "xapi_statements"; statements other systems (LRS
+    clients) sent about the learner under "xapi_statements_from_other_systems", each marked
+    with the system that wrote it (issue 15: the export must not pass them off as ours).
+    """
     ifi = agent_ifi(actor_account(user=user).as_version("1.0.3"))
-    statements = list(
-        Statement.objects.filter(actor_ifi=ifi).order_by("stored").values_list("data", flat=True)
+    rows = (
+        Statement.objects.filter(actor_ifi=ifi)
+        .order_by("stored", "pk")
+        .values_list("data", "client__name")
     )
+    statements, others = [], []
+    for data, system in rows:
+        if system is None:
+            statements.append(data)
+        else:
+            others.append({"written_by": system, "statement": data})
     deliveries = (
         Delivery.objects.filter(user=user)
         .select_related("destination", "statement")
@@ -148,6 +161,7 @@ def personal_data_for_user(*, user) -> dict:
     )
     return {
         "xapi_statements": statements,
+        "xapi_statements_from_other_systems": others,
         "xapi_forwarded": [
             {
                 "statement_id": str(d.statement.statement_id),

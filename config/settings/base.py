@@ -186,6 +186,13 @@ ACCOUNT_RATE_LIMITS = {
     "report_problem": "20/h/ip",
 }
 
+# The LRS (issue 15): statements per POST (more is a 413; 0: no cap), requests per minute per
+# LRS client (more is a 429 with Retry-After; 0: no limit; counted in the shared cache), and
+# hosts a destination LRS may be on although they are loopback, private or link-local.
+LRS_MAX_BATCH = env_int("LRS_MAX_BATCH", 1000)
+LRS_RATE_LIMIT_PER_MINUTE = env_int("LRS_RATE_LIMIT_PER_MINUTE", 1200)
+LRS_DESTINATION_ALLOWED_HOSTS = env_list("LRS_DESTINATION_ALLOWED_HOSTS", [])
+
 # Evaluation figures cover whole reporting years starting in this month (4: April to March),
 # never custom ranges, so that overlapping ranges cannot be differenced (reports/selectors).
 REPORTING_YEAR_START_MONTH = 4

@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"safeguarding-test-{os.getpid()}.sqlite3")
     }
+
+# The tests' partner LRS (tests/tracking/partner_lrs.py) and unreachable destinations are on
+# this machine; every other loopback, private or link-local host stays refused.
+LRS_DESTINATION_ALLOWED_HOSTS = ["127.0.0.1"]

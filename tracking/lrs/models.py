@@ -114,11 +114,34 @@ class StatementIndex(models.Model):
 
 
 class Attachment(models.Model):
-    """Attachment content, stored once per SHA-256 (Data 2.4.11)."""
+    """Attachment content, stored once per client and SHA-256 (Data 2.4.11).
 
-    sha2 = models.CharField(max_length=128, unique=True)
+    Scoped to the client that sent it (NULL: the platform): a statement's attachments are
+    served from its own writer's parts, so knowing a hash never yields another system's file.
+    """
+
+    client = models.ForeignKey(
+        LRSClient,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="attachments",
+    )
+    sha2 = models.CharField(max_length=128)
     content_type = models.CharField(max_length=255)
     content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "sha2"], name="lrs_attachment_unique"),
+            # NULLs are distinct in a unique constraint: the platform's parts need their own.
+            models.UniqueConstraint(
+                fields=["sha2"],
+                condition=models.Q(client__isnull=True),
+                name="lrs_attachment_platform_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.sha2

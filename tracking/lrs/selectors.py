@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tracking.lrs.agents import agent_ifi
 from tracking.lrs.errors import XAPINotFound, XAPIValidationError
@@ -129,6 +129,23 @@ def cursor_load(*, token: str) -> dict:
 
 
 def attachments_for(*, statements: list[dict]) -> list[Attachment]:
-    """The stored attachment parts the statements refer to by sha2."""
-    hashes = {a["sha2"] for s in statements for a in s.get("attachments", [])}
-    return list(Attachment.objects.filter(sha2__in=hashes)) if hashes else []
+    """The stored attachment parts the statements refer to by sha2, each from the parts its
+    own writer sent (issue 15): a statement naming another system's hash gets no content."""
+    wanted = {s["id"]: {a["sha2"] for a in s.get("attachments", [])} for s in statements}
+    wanted = {sid: hashes for sid, hashes in wanted.items() if hashes}
+    if not wanted:
+        return []
+    writers = dict(
+        Statement.objects.filter(statement_id__in=list(wanted)).values_list(
+            "statement_id", "client_id"
+        )
+    )
+    by_writer: dict[int | None, set[str]] = {}
+    for sid, hashes in wanted.items():
+        by_writer.setdefault(writers.get(uuid.UUID(sid)), set()).update(hashes)
+    scope = Q()
+    for client_id, hashes in by_writer.items():
+        owner = Q(client__isnull=True) if client_id is None else Q(client_id=client_id)
+        scope |= owner & Q(sha2__in=hashes)
+    # One part per hash: equal hashes are equal content, whoever sent it.
+    return list({a.sha2: a for a in Attachment.objects.filter(scope).order_by("-pk")}.values())

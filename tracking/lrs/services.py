@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from tracking.lrs.agents import agent_ifi, statement_activities, statement_agents
+from tracking.lrs.clients import XAPIForbidden
 from tracking.lrs.errors import XAPIConflict, XAPIValidationError
 from tracking.lrs.models import (
     Activity,
@@ -198,16 +199,26 @@ def _definition_merge(old: dict, new: dict) -> dict:
     return merged
 
 
-def _activity_definitions(statements: list[dict]) -> None:
+def platform_activity_prefix() -> str:
+    """The IRI prefix of the platform's own activities (tracking.vocabulary.activity_iri)."""
+    return f"{settings.SITE_URL.rstrip('/')}/xapi/activities/"
+
+
+def _activity_definitions(statements: list[dict], *, by_client: bool = False) -> None:
     """Merge each activity's definitions into its canonical one (Communication 2.5).
 
     "All available information": two statements naming an activity in different languages,
-    in one batch or two, leave both names (XAPI-00254).
+    in one batch or two, leave both names (XAPI-00254). A client's definitions of the
+    platform's own activities are not merged (issue 15): the statement is stored as sent,
+    but the canonical definition of a course or module stays the platform's.
     """
     found: dict[str, dict] = {}
     keys = []
+    prefix = platform_activity_prefix()
     for statement in statements:
         for activity in _activities_with_definitions(statement):
+            if by_client and activity["id"].startswith(prefix):
+                continue
             key = (activity["id"], _definition_key(activity["definition"]))
             if key in _merged:
                 continue
@@ -319,7 +330,9 @@ def _store(
     prepared: list[dict], *, now: datetime, client, by_client: bool, attachments: dict
 ) -> int:
     by_id = {uuid.UUID(s["id"]): s for s in prepared}
-    existing, already_voided = statements_existing(ids=list(by_id))
+    existing, already_voided = statements_existing(
+        ids=list(by_id), client_id=client.pk if client else None
+    )
     for statement_id, data in existing.items():
         new = by_id.pop(statement_id)
         keep = new.pop("_had_timestamp")
@@ -334,16 +347,28 @@ def _store(
     }
     voiding_targets = set()
     if targets:
-        for target_id, is_voiding in Statement.objects.filter(
+        for target_id, is_voiding, owner_id in Statement.objects.filter(
             statement_id__in=list(targets)
-        ).values_list("statement_id", "is_voiding"):
+        ).values_list("statement_id", "is_voiding", "client_id"):
             if is_voiding:
                 raise XAPIValidationError(
                     f"object.id: statement {target_id} is itself a voiding statement and "
                     "cannot be voided",
                     prop="object.id",
                 )
+            if client is not None and owner_id != client.pk:
+                # Issue 15: a client voids only what it stored; the platform's statements
+                # (completions the partnership relies on) only the platform can void.
+                raise XAPIForbidden(
+                    f"object.id: statement {target_id} was stored by another system; "
+                    "a client can void only its own statements",
+                    prop="object.id",
+                )
             voiding_targets.add(target_id)
+        # A voiding statement whose target is not stored yet is accepted, as xAPI 2.0 says it
+        # shall be (4.2.4.1, XAPI-00016), but it takes effect later only on a statement the
+        # same client (or the platform) stores: storage.statements_existing. So no client
+        # can void another system's statement ahead of time (issue 15).
         for target_id in targets & set(by_id):
             if by_id[target_id]["verb"]["id"] == VOIDED_VERB:
                 raise XAPIValidationError(
@@ -373,18 +398,19 @@ def _store(
     statements_insert(records)
     if voiding_targets:
         Statement.objects.filter(statement_id__in=list(voiding_targets)).update(voided=True)
-    _activity_definitions(list(by_id.values()))
-    _store_attachments(list(by_id.values()), attachments)
+    _activity_definitions(list(by_id.values()), by_client=client is not None)
+    _store_attachments(list(by_id.values()), attachments, client.pk if client else None)
     return len(by_id)
 
 
-def _store_attachments(statements: list[dict], attachments: dict) -> None:
+def _store_attachments(statements: list[dict], attachments: dict, client_id: int | None) -> None:
+    """Store the parts under the sending client (None: the platform); a repeat is a no-op."""
     used = {item["sha2"] for s in statements for item in s.get("attachments", [])}
     wanted = {sha2: attachments[sha2] for sha2 in used if sha2 in attachments}
     if wanted:
         Attachment.objects.bulk_create(
             [
-                Attachment(sha2=sha2, content_type=ctype, content=content)
+                Attachment(client_id=client_id, sha2=sha2, content_type=ctype, content=content)
                 for sha2, (ctype, content) in wanted.items()
             ],
             ignore_conflicts=True,

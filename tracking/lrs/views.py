@@ -12,6 +12,7 @@ from tracking.lrs import http
 from tracking.lrs.clients import client_require, lrs_client_authenticate
 from tracking.lrs.errors import XAPIError, XAPIValidationError
 from tracking.lrs.formats import accept_languages, statements_format
+from tracking.lrs.limits import XAPITooManyRequests, batch_size_check, client_rate_check
 from tracking.lrs.params import statement_query_from, uuid_param
 from tracking.lrs.selectors import (
     attachments_for,
@@ -61,6 +62,7 @@ class XAPIView(View):
             client = None
             if self.requires_auth:
                 client = lrs_client_authenticate(authorization=xreq.header("Authorization"))
+                client_rate_check(client=client)
             response = getattr(self, f"handle_{method.lower()}")(xreq, client)
         except RequestDataTooBig:
             response = http.json_response(
@@ -70,6 +72,8 @@ class XAPIView(View):
             response = http.json_response(error.as_json(), error.status)
             if error.status == 401:
                 response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+            if isinstance(error, XAPITooManyRequests):
+                response["Retry-After"] = str(error.retry_after)
         if xreq_is_head(request):
             length = len(response.content)
             response.content = b""
@@ -161,6 +165,7 @@ class StatementsView(XAPIView):
         client_require(client=client, scope="write")
         body, attachments = self._parse_body(xreq)
         batch = isinstance(body, list)
+        batch_size_check(count=len(body) if batch else 1)
         result = statements_save(
             statements=body if batch else [body],
             client=client,

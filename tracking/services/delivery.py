@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tracking.credentials import SecretUnreadable, secret_decrypt
+from tracking.hosts import DestinationRefused, host_check
 from tracking.lrs.models import Statement
 from tracking.models import Delivery, DeliveryState, IdentifierType, LRSDestination
 from tracking.vocabulary import VERB_COMPLETED, VERB_PASSED
@@ -89,8 +90,28 @@ def _payloads(rows: list[Delivery], destination: LRSDestination) -> list[dict]:
     return payloads
 
 
+REASON_LIMIT = 200
+
+
 def _reason(response: httpx.Response) -> str:
-    return f"HTTP {response.status_code}: {response.text[:ERROR_LIMIT]}".strip()
+    """A short, one-line reason for the status page: the status and, when the LRS answered
+    JSON with an `error` or `message` string (xAPI LRSs do), that text cut to 200 characters.
+
+    Never the raw body (issue 15): it can be a whole HTML page, or hold whatever the remote
+    end chose to put in front of an administrator. Templates escape the rest.
+    """
+    status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    try:
+        body = response.json()
+    except ValueError:
+        return status
+    text = body.get("error") or body.get("message") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        return status
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if len(text) > REASON_LIMIT:
+        text = text[: REASON_LIMIT - 1] + "…"
+    return f"{status}: {text}" if text else status
 
 
 @dataclass
@@ -219,8 +240,10 @@ def destination_deliver(*, destination_id: int, time_budget: float = 60.0) -> De
     if destination is None or destination.paused_reason:
         return report
     try:
+        # Before every run, not only when saved: a name may since resolve elsewhere.
+        host_check(url=destination.endpoint, resolve=True)
         http = destination_client(destination=destination)
-    except SecretUnreadable as error:
+    except (SecretUnreadable, DestinationRefused) as error:
         LRSDestination.objects.filter(pk=destination.pk).update(paused_reason=str(error))
         report.errors.append(str(error))
         report.paused = True
@@ -295,6 +318,7 @@ def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
     )
     missing = []
     try:
+        host_check(url=destination.endpoint, resolve=True)
         with destination_client(destination=destination) as http:
             for row in rows:
                 key = "voidedStatementId" if row.statement.voided else "statementId"
@@ -303,6 +327,8 @@ def destination_verify(*, destination: LRSDestination, limit: int = 20) -> dict:
                     missing.append(str(row.statement.statement_id))
                 elif response.status_code != 200:
                     return {"checked": 0, "missing": [], "error": _reason(response)}
+    except DestinationRefused as error:
+        return {"checked": 0, "missing": [], "error": str(error)}
     except (httpx.HTTPError, SecretUnreadable) as error:
         return {"checked": 0, "missing": [], "error": f"{type(error).__name__}: {error}"}
     return {"checked": len(rows), "missing": missing, "error": ""}
