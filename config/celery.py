@@ -37,6 +37,15 @@ app.conf.beat_schedule = {
         "task": "directory.review_reminders_send",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    # Training events: waiting-list offers expire on time; reminders a week and a day before.
+    "events.offers_expire": {
+        "task": "events.offers_expire",
+        "schedule": 300.0,
+    },
+    "events.reminders_send": {
+        "task": "events.reminders_send",
+        "schedule": crontab(minute=15),
+    },
     # The retention schedule (settings.RETENTION; docs/privacy.md), in the quiet of the night.
     "accounts.retention_apply": {
         "task": "accounts.retention_apply",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("accounts.urls")),
     path("courses/", include("courses.urls")),
+    path("events/", include("events.urls")),
     path("scenarios/", include("scenarios.urls")),
     path("directory/", include("directory.urls")),
     path("api/oruk/", include("directory.api_urls")),

@@ -70,7 +70,7 @@ class HomePage(ViewRestrictedPage):
     search_fields = Page.search_fields + [index.SearchField("introduction")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["pages.StandardPage", "courses.CourseIndexPage"]
+    subpage_types = ["pages.StandardPage", "courses.CourseIndexPage", "events.EventIndexPage"]
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):

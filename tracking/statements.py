@@ -48,9 +48,19 @@ VERBS = {
     EventKind.SCENARIO_CHOICE: v.VERB_ANSWERED,
     EventKind.SCENARIO_SUSPENDED: v.VERB_SUSPENDED,
     EventKind.SCENARIO_COMPLETED: v.VERB_COMPLETED,
+    EventKind.EVENT_BOOKED: v.VERB_REGISTERED,
+    EventKind.EVENT_ATTENDED: v.VERB_ATTENDED,
+    EventKind.EVENT_COMPLETED: v.VERB_COMPLETED,
 }
 # The verbs whose statements a revoked completion voids.
 COMPLETION_VERBS = (v.VERB_COMPLETED, v.VERB_PASSED)
+# Corrections sent as voiding statements (Data 2.3.2): kind -> the verbs of the registration's
+# statements on the same activity that it voids.
+VOIDING = {
+    EventKind.COMPLETION_REVOKED: COMPLETION_VERBS,
+    EventKind.EVENT_BOOKING_CANCELLED: (v.VERB_REGISTERED,),
+    EventKind.EVENT_ATTENDANCE_CORRECTED: (v.VERB_ATTENDED, v.VERB_COMPLETED),
+}
 
 
 class StatementBuildError(ValueError):
@@ -211,8 +221,33 @@ def _decision_parts(event, course) -> _Parts:
     )
 
 
+def _training_event_parts(event) -> _Parts:
+    """A session of a training event (a meeting) inside the event; names come from ``extra``."""
+    extra = event.extra
+    session = Activity(
+        id=_iri(event.activity),
+        definition=ActivityDefinition(
+            name=_lang(f"{extra['event_title']}, session of {extra['starts_at'][:10]}"),
+            type=v.TYPE_MEETING,
+        ),
+    )
+    parent = Activity(
+        id=_iri(f"event:{extra['event_id']}"),
+        definition=ActivityDefinition(name=_lang(extra["event_title"]), type=v.TYPE_COURSE),
+    )
+    attendance = (event.result or {}).get("attendance")
+    extensions = (
+        {v.extension_iri(site_url=_site(), name=v.EXT_ATTENDANCE): attendance}
+        if attendance
+        else None
+    )
+    return _Parts(session, [parent], [], [], _result(event, extensions=extensions))
+
+
 def _parts(event) -> _Parts:
     kind = EventKind(event.kind)
+    if kind in (EventKind.EVENT_BOOKED, EventKind.EVENT_ATTENDED, EventKind.EVENT_COMPLETED):
+        return _training_event_parts(event)
     course = _course_of(event)
     if kind in (EventKind.ENROLLED, EventKind.COURSE_LAUNCHED) or kind in (
         EventKind.COURSE_COMPLETED,
@@ -295,8 +330,8 @@ def _context(*, user, registration, parts: _Parts | None) -> Context:
 
 
 def event_verb(*, event) -> str:
-    """The verb IRI an event is sent as (voided for a revoked completion)."""
-    if event.kind == EventKind.COMPLETION_REVOKED:
+    """The verb IRI an event is sent as (voided for a revoked completion or a correction)."""
+    if event.kind in VOIDING:
         return v.VERB_VOIDED
     if event.kind == EventKind.SCENARIO_LAUNCHED and event.extra.get("resumed"):
         return v.VERB_RESUMED
@@ -306,11 +341,11 @@ def event_verb(*, event) -> str:
 def statement_build(*, event) -> dict:
     """The xAPI 1.0.3 statement for one learning event, id = the event's id.
 
-    Raises StatementBuildError for an event kind without a statement (COMPLETION_REVOKED makes
-    voiding statements: see ``voiding_statements_build``).
+    Raises StatementBuildError for an event kind without a statement (COMPLETION_REVOKED and the
+    other VOIDING kinds make voiding statements: see ``voiding_statements_build``).
     """
-    if event.kind == EventKind.COMPLETION_REVOKED:
-        raise StatementBuildError("a revoked completion is sent as voiding statements")
+    if event.kind in VOIDING:
+        raise StatementBuildError(f"{event.kind} is sent as voiding statements")
     parts = _parts(event)
     statement = Statement(
         id=event.id,

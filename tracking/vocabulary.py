@@ -19,6 +19,7 @@ VERB_SUSPENDED = ADL_VERBS + "suspended"
 VERB_RESUMED = ADL_VERBS + "resumed"
 VERB_TERMINATED = ADL_VERBS + "terminated"
 VERB_VOIDED = ADL_VERBS + "voided"
+VERB_ATTENDED = ADL_VERBS + "attended"
 
 VERB_DISPLAY = {
     VERB_REGISTERED: "registered",
@@ -33,6 +34,7 @@ VERB_DISPLAY = {
     VERB_RESUMED: "resumed",
     VERB_TERMINATED: "terminated",
     VERB_VOIDED: "voided",
+    VERB_ATTENDED: "attended",
 }
 
 TYPE_COURSE = ADL_ACTIVITIES + "course"
@@ -41,6 +43,7 @@ TYPE_ASSESSMENT = ADL_ACTIVITIES + "assessment"
 TYPE_INTERACTION = ADL_ACTIVITIES + "cmi.interaction"
 TYPE_SIMULATION = ADL_ACTIVITIES + "simulation"
 TYPE_LESSON = ADL_ACTIVITIES + "lesson"
+TYPE_MEETING = ADL_ACTIVITIES + "meeting"
 
 # cmi5's progress extension (0-100), used with "progressed".
 EXT_PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress"
@@ -50,6 +53,7 @@ EXT_AGENCY_SECTOR = "agency-sector"
 EXT_JOB_ROLE = "job-role"
 EXT_RATING = "decision-rating"
 EXT_SECTION = "section-position"
+EXT_ATTENDANCE = "attendance"
 
 PLATFORM = "LSCP safeguarding training platform"
 LANGUAGE = "en-GB"

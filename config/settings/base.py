@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "courses",
     "scenarios",
     "directory",
+    "events",
     "tracking",
     "reports",
     "wagtail.contrib.forms",

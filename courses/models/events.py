@@ -23,6 +23,11 @@ class EventKind(models.TextChoices):
     SCENARIO_CHOICE = "scenario_choice", "Scenario choice made"
     SCENARIO_SUSPENDED = "scenario_suspended", "Scenario left to resume later"
     SCENARIO_COMPLETED = "scenario_completed", "Scenario completed"
+    EVENT_BOOKED = "event_booked", "Training event place booked"
+    EVENT_BOOKING_CANCELLED = "event_booking_cancelled", "Training event booking cancelled"
+    EVENT_ATTENDED = "event_attended", "Training event attended"
+    EVENT_COMPLETED = "event_completed", "Training event completed"
+    EVENT_ATTENDANCE_CORRECTED = "event_attendance_corrected", "Training event register corrected"
 
 
 class LearningEvent(models.Model):

@@ -17,12 +17,6 @@ def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-@register.filter
-def column_has_values(table, heading: str) -> bool:
-    """Whether any row of ``table`` has a number in the column (not all "n/a")."""
-    return any(_number(value) is not None for value in table.column(heading))
-
-
 @register.inclusion_tag("reports/includes/bar_chart.html")
 def bar_chart(table, label_columns, value_column, chart_id, title, maximum=None, unit=""):
     """Horizontal bars, one per row of ``table`` with a numeric ``value_column``."""

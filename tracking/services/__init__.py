@@ -16,7 +16,7 @@ from tracking.lrs.services import platform_authority, statement_store
 from tracking.models import Delivery
 from tracking.selectors import destination_filters
 from tracking.statements import (
-    COMPLETION_VERBS,
+    VOIDING,
     statement_build,
     voiding_statements_build,
 )
@@ -44,7 +44,7 @@ def _voiding_targets(event) -> list[str]:
         for sid in Statement.objects.filter(
             registration=event.registration,
             activity_id=course_iri,
-            verb_id__in=COMPLETION_VERBS,
+            verb_id__in=VOIDING[EventKind(event.kind)],
             is_voiding=False,
             voided=False,
         )
@@ -58,10 +58,11 @@ def learning_event_track(*, event) -> list[str]:
 
     Runs inside the event's transaction: a rollback leaves no statement and no outbox row.
     Raises StatementBuildError, XAPIValidationError or XAPIConflict (bugs: never swallowed).
-    A revoked completion stores one voiding statement per completion statement of its
-    registration, queued to every destination that had the original. Not idempotent.
+    A revoked completion (or another VOIDING kind: a cancelled booking, a corrected register)
+    stores one voiding statement per statement it voids in its registration, queued to every
+    destination that had the original. Not idempotent.
     """
-    if event.kind == EventKind.COMPLETION_REVOKED:
+    if event.kind in VOIDING:
         targets = _voiding_targets(event)
         if not targets:
             return []
@@ -75,7 +76,7 @@ def learning_event_track(*, event) -> list[str]:
 
 def _deliveries_queue(*, event, statements: list[dict]) -> None:
     wanted: dict[str, set[int]] = {}
-    if event.kind == EventKind.COMPLETION_REVOKED:
+    if event.kind in VOIDING:
         # Every destination that received (or is about to receive) the original.
         for statement in statements:
             wanted[statement["id"]] = set(
@@ -110,7 +111,7 @@ def _deliveries_queue(*, event, statements: list[dict]) -> None:
             statement_id=pks[uuid.UUID(statement_id)],
             user=event.user,
             verb_id=VERB_VOIDED
-            if event.kind == EventKind.COMPLETION_REVOKED
+            if event.kind in VOIDING
             else next(s["verb"]["id"] for s in statements if s["id"] == statement_id),
             course_id=event.course_id,
             next_attempt_at=now,

@@ -1,0 +1,154 @@
+"""Reads for events: the programme, a person's bookings, registers and agency reports."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.selectors import user_is_partnership_admin, user_report_agencies
+from events.models import (
+    HOLDING,
+    NO_SHOW,
+    Booking,
+    BookingStatus,
+    EventPage,
+    EventSession,
+)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def sessions_with_places() -> QuerySet[EventSession]:
+    """Sessions annotated with ``taken`` (places held) and ``places_left``."""
+    return EventSession.objects.annotate(
+        taken=Count("bookings", filter=Q(bookings__status__in=HOLDING))
+    ).annotate(places_left=F("capacity") - F("taken"))
+
+
+def sessions_upcoming(
+    *,
+    audience: str = "",
+    level: str = "",
+    mode: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    places_left: bool = False,
+) -> list[EventSession]:
+    """Live events' sessions that have not started, soonest first, with places left."""
+    sessions = (
+        sessions_with_places()
+        .filter(page__live=True, starts_at__gte=timezone.now())
+        .select_related("page")
+        .order_by("starts_at", "pk")
+    )
+    if level:
+        sessions = sessions.filter(page__level=level)
+    if mode:
+        sessions = sessions.filter(mode=mode)
+    if date_from:
+        sessions = sessions.filter(starts_at__gte=_local_midnight(date_from))
+    if date_to:
+        sessions = sessions.filter(starts_at__lt=_local_midnight(date_to) + timedelta(days=1))
+    if places_left:
+        sessions = sessions.filter(places_left__gt=0)
+    result = list(sessions)
+    if audience:
+        # A JSON list on SQLite and PostgreSQL alike: filtered here (a programme is short).
+        result = [
+            s for s in result if not s.page.audience_sectors or audience in s.page.audience_sectors
+        ]
+    return result
+
+
+def session_places_left(*, session: EventSession) -> int:
+    """Places not held by a booking, a pending approval or an open offer."""
+    taken = session.bookings.filter(status__in=HOLDING).count()
+    return max(0, session.capacity - taken)
+
+
+def booking_active(*, user, session: EventSession) -> Booking | None:
+    """The person's booking, pending approval, offer or waiting-list place on the session."""
+    return (
+        Booking.objects.filter(user=user, session=session)
+        .exclude(
+            status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.EXPIRED]
+        )
+        .first()
+    )
+
+
+def event_overview(*, event: EventPage, user) -> dict:
+    """The event's future sessions with places left, and the person's bookings on them."""
+    sessions = list(
+        sessions_with_places()
+        .filter(page=event, starts_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+    )
+    bookings = {}
+    missing = []
+    if user.is_authenticated:
+        for booking in Booking.objects.filter(user=user, session__page=event).exclude(
+            status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.EXPIRED]
+        ):
+            bookings[booking.session_id] = booking
+        from courses.selectors import prerequisites_missing
+
+        missing = prerequisites_missing(user=user, course=event)
+    rows = [(session, bookings.get(session.pk)) for session in sessions]
+    return {"session_rows": rows, "prerequisites_missing": missing}
+
+
+def bookings_for_user(*, user) -> QuerySet[Booking]:
+    """A person's bookings, soonest session first."""
+    return (
+        Booking.objects.filter(user=user)
+        .select_related("session__page")
+        .order_by("-session__starts_at", "-created_at")
+    )
+
+
+def user_can_mark_register(*, user, session: EventSession) -> bool:
+    """A trainer of the session or a partnership admin may mark its register."""
+    if not user.is_authenticated:
+        return False
+    if user_is_partnership_admin(user=user):
+        return True
+    return EventSession.objects.filter(pk=session.pk, trainers=user).exists()
+
+
+def register_bookings(*, session: EventSession) -> QuerySet[Booking]:
+    """The people with a place on the session (and anyone already marked), by name."""
+    return (
+        Booking.objects.filter(session=session)
+        .filter(Q(status=BookingStatus.BOOKED) | ~Q(attendance=""))
+        .select_related("user", "agency")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def bookings_for_lead(*, user) -> QuerySet[Booking]:
+    """Bookings of the agencies whose data the user may see (a lead's own; an admin's all)."""
+    return (
+        Booking.objects.filter(agency__in=user_report_agencies(user=user))
+        .select_related("user", "agency", "session__page")
+        .order_by("-session__starts_at", "user__last_name")
+    )
+
+
+def bookings_pending_approval(*, user) -> QuerySet[Booking]:
+    """Bookings the user may approve: their agencies' pending ones."""
+    return bookings_for_lead(user=user).filter(status=BookingStatus.PENDING_APPROVAL)
+
+
+def no_shows(
+    *, user, date_from: date | None = None, date_to: date | None = None
+) -> QuerySet[Booking]:
+    """Did-not-attend and late cancellations in the agencies the user may see."""
+    rows = bookings_for_lead(user=user).filter(attendance__in=NO_SHOW)
+    if date_from:
+        rows = rows.filter(session__starts_at__gte=_local_midnight(date_from))
+    if date_to:
+        rows = rows.filter(session__starts_at__lt=_local_midnight(date_to) + timedelta(days=1))
+    return rows
