@@ -6,7 +6,6 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -96,9 +95,11 @@ class SessionPolicyMiddleware:
             state = {"user": user.pk, "start": now, "seen": now, "checked": 0}
         ended = self._ended(state, now)
         if ended:
+            # Carry on signed out: public pages still show, signed-in pages send them to sign in,
+            # and a sign-in form posted from an expired session is not lost.
             logout(request)
             messages.info(request, ended)
-            return redirect_to_login(request.get_full_path())
+            return self.get_response(request)
         changed = False
         if now - state["seen"] >= SESSION_STATE_SECONDS:
             state["seen"], changed = now, True

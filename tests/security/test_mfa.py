@@ -43,6 +43,18 @@ def test_a_password_alone_does_not_sign_in_an_enrolled_privileged_user(client, r
     assert signed_in(client)
 
 
+def test_guessing_codes_locks_the_second_step_after_five_tries(client):
+    user = UserFactory(roles=[Role.PARTNERSHIP_ADMIN])
+    sign_in(client, user)
+    for _ in range(5):
+        client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+
+    assert "Too many failed login attempts" in response.content.decode()
+    assert not signed_in(client)
+
+
 @pytest.mark.parametrize("role", PRIVILEGED)
 def test_privileged_users_without_a_second_factor_are_sent_to_enrol_first(client, role):
     client.force_login(UserFactory(roles=[role], totp=False))
@@ -163,3 +175,16 @@ def test_sessions_end_after_an_absolute_time_however_active(client, roles, hours
 
         assert response.status_code == 302
         assert not signed_in(client)
+
+
+def test_signing_in_from_an_expired_session_is_not_lost(client):
+    person = UserFactory(roles=[Role.LEARNER])
+    with time_machine.travel(START, tick=False) as traveller:
+        client.force_login(person)
+        client.get("/accounts/profile/")
+        traveller.shift(dt.timedelta(hours=3))
+
+        response = sign_in(client, person)
+
+        assert response.status_code == 302 and response["Location"] == "/"
+        assert client.session[SESSION_KEY] == str(person.pk)
