@@ -4,11 +4,16 @@ allauth's extension point is an adapter class named in ``ACCOUNT_ADAPTER``, henc
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
+from django.shortcuts import render
 from django.urls import reverse
 
+from accounts.oidc import sso_login_agency, sso_session_record
 from accounts.selectors import user_is_approved_member
-from accounts.services import email_html
+from accounts.services import email_html, user_sso_join
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,3 +44,27 @@ class AccountAdapter(DefaultAccountAdapter):
         At sign-up time the new user is not signed in yet, so their status cannot be read here.
         """
         return reverse("accounts:membership_waiting")
+
+    def post_login(self, request, user, *, signal_kwargs=None, **kwargs):
+        """Note whether this sign-in came through an agency's provider (and its ``amr``)."""
+        sso_session_record(request=request, sociallogin=(signal_kwargs or {}).get("sociallogin"))
+        return super().post_login(request, user, signal_kwargs=signal_kwargs, **kwargs)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on through an agency's own provider (see accounts.oidc)."""
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        """Refuse anyone the provider's agency does not own (domain or tenant) with a clear page."""
+        try:
+            sso_login_agency(sociallogin=sociallogin)
+        except PermissionDenied as refusal:
+            response = render(
+                request, "socialaccount/agency_refused.html", {"reason": str(refusal)}, status=403
+            )
+            raise ImmediateHttpResponse(response) from refusal
+
+    def save_user(self, request, sociallogin, form=None):
+        """A person new to the platform joins the agency whose provider signed them in."""
+        user = super().save_user(request, sociallogin, form)
+        return user_sso_join(user=user, agency=sso_login_agency(sociallogin=sociallogin))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail.models import Page
 
+from accounts.oidc import user_has_strong_sso_session
 from accounts.selectors import user_has_second_factor, user_is_approved_member, user_is_privileged
 
 # Paths a waiting member may still use: their account, sign out, public support and assets.
@@ -105,7 +106,12 @@ class SessionPolicyMiddleware:
             state["seen"], changed = now, True
         if now - state["checked"] >= SESSION_STATE_SECONDS or not state.get("enrolled", True):
             privileged = user_is_privileged(user=user)
-            enrolled = not privileged or user_has_second_factor(user=user)
+            # A second factor at the agency's own provider (its ``amr`` claim) counts as one here.
+            enrolled = (
+                not privileged
+                or user_has_second_factor(user=user)
+                or user_has_strong_sso_session(request)
+            )
             if (privileged, enrolled) != (state.get("privileged"), state.get("enrolled")):
                 changed = True
             state.update(privileged=privileged, enrolled=enrolled)

@@ -87,6 +87,32 @@ class AgencyDomain(models.Model):
         return self.domain
 
 
+class AgencyIdentityProvider(models.Model):
+    """An agency's own OpenID Connect provider: an allauth SocialApp its members sign in with.
+
+    Everyone it signs in must have an email address in one of the agency's domains (and, for
+    Microsoft Entra ID, come from its tenant), so one agency's provider cannot speak for another's
+    people.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="identity_providers")
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="agency_link"
+    )
+    tenant_id = models.CharField(
+        "Entra ID tenant id",
+        max_length=64,
+        blank=True,
+        help_text="Microsoft Entra ID only: the directory (tenant) id; other tenants are refused.",
+    )
+
+    class Meta:
+        ordering = ["agency__name"]
+
+    def __str__(self) -> str:
+        return f"{self.social_app.name} ({self.agency.name})"
+
+
 class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)

@@ -6,6 +6,7 @@ from functools import partial
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +16,17 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import slugify
 
-from accounts.models import Agency, Erasure, JobRole, MembershipStatus, Team, User
+from accounts.models import (
+    Agency,
+    AgencyIdentityProvider,
+    Erasure,
+    JobRole,
+    MembershipStatus,
+    Team,
+    User,
+)
 from accounts.roles import Role
 from accounts.selectors import (
     agency_for_email,
@@ -55,6 +65,17 @@ def user_membership_join(
     user.membership_status = _status_for(agency, email=user.email)
     user.full_clean(exclude=["password"])
     user.save(update_fields=["agency", "team", "job_role", "membership_status"])
+    membership_pending_announce(user=user)
+    return user
+
+
+@transaction.atomic
+def user_sso_join(*, user: User, agency: Agency) -> User:
+    """Put someone created by their agency's sign-in provider in that agency, under its
+    approval rule; team and job role are left for them to give in their profile."""
+    user.agency = agency
+    user.membership_status = _status_for(agency, email=user.email)
+    user.save(update_fields=["agency", "membership_status"])
     membership_pending_announce(user=user)
     return user
 
@@ -281,3 +302,34 @@ def accounts_retention_apply(*, now=None) -> dict:
             person_erase(user=user, by=None, reason="retention: inactive")
             result["inactive_accounts_erased"] += 1
     return result
+
+
+@transaction.atomic
+def identity_provider_save(
+    *,
+    link: AgencyIdentityProvider,
+    agency: Agency,
+    tenant_id: str,
+    name: str,
+    issuer: str,
+    client_id: str,
+    secret: str,
+) -> AgencyIdentityProvider:
+    """Create or update an agency's OpenID Connect sign-in (its allauth SocialApp with it); an
+    empty secret keeps the current one. The sign-in address is fixed at creation."""
+    app = link.social_app if link.pk else SocialApp(provider="openid_connect")
+    if not app.pk:
+        base = slugify(agency.slug)[:60] or "agency"
+        provider_id, n = base, 1
+        while SocialApp.objects.filter(provider_id=provider_id).exists():
+            n += 1
+            provider_id = f"{base}-{n}"
+        app.provider_id = provider_id
+    app.name, app.client_id = name.strip(), client_id.strip()
+    if secret:
+        app.secret = secret.strip()
+    app.settings = {**(app.settings or {}), "server_url": issuer.strip().rstrip("/")}
+    app.save()
+    link.agency, link.social_app, link.tenant_id = agency, app, tenant_id.strip()
+    link.save()
+    return link

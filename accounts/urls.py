@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from accounts import views
+from accounts import sso_views, views
 
 account_patterns = [
     path("profile/", views.profile, name="profile"),
@@ -9,7 +9,18 @@ account_patterns = [
     path("agency/members/", views.agency_members_view, name="agency_members"),
 ]
 
+# Ahead of allauth's own OpenID Connect views, at the same addresses (see accounts.sso_views).
+oidc_patterns = [
+    path("oidc/<str:provider_id>/login/", sso_views.oidc_login, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        sso_views.oidc_callback,
+        name="openid_connect_callback",
+    ),
+]
+
 urlpatterns = [
     path("", include((account_patterns, "accounts"))),
+    *oidc_patterns,
     path("", include("allauth.urls")),
 ]

@@ -6,6 +6,8 @@ Partnership admin group only, so trainers and agency leads never see the menu.
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -17,7 +19,8 @@ from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserFilterSet as WagtailUserFilterSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
-from accounts.models import Agency, JobRole, MembershipStatus, Sector, Team
+from accounts.models import Agency, AgencyIdentityProvider, JobRole, MembershipStatus, Sector, Team
+from accounts.services import identity_provider_save
 
 MEMBERSHIP_FIELDS = ["agency", "team", "job_role", "membership_status"]
 
@@ -70,11 +73,91 @@ class JobRoleViewSet(ModelViewSet):
     )
 
 
+class IdentityProviderForm(WagtailAdminModelForm):
+    """The link plus its allauth SocialApp's fields, so an admin pastes everything in one place."""
+
+    name = forms.CharField(
+        label="Button label",
+        max_length=40,
+        help_text="Shown on the sign-in page, such as \u201cNorthshire Police account\u201d.",
+    )
+    issuer = forms.URLField(
+        label="Issuer URL",
+        assume_scheme="https",
+        help_text="Entra ID: https://login.microsoftonline.com/<tenant id>/v2.0. Others: the "
+        "\u201cissuer\u201d in the provider's /.well-known/openid-configuration.",
+    )
+    client_id = forms.CharField(label="Client (application) id", max_length=191)
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="The secret's value (not its id). Leave blank to keep the current one.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            app = self.instance.social_app
+            self.initial.update(
+                name=app.name, issuer=app.settings.get("server_url", ""), client_id=app.client_id
+            )
+        else:
+            self.fields["client_secret"].required = True
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        return identity_provider_save(
+            link=self.instance,
+            agency=data["agency"],
+            tenant_id=data.get("tenant_id", ""),
+            name=data["name"],
+            issuer=data["issuer"],
+            client_id=data["client_id"],
+            secret=data["client_secret"],
+        )
+
+
+def _redirect_uri(link: AgencyIdentityProvider) -> str:
+    path = reverse("openid_connect_callback", kwargs={"provider_id": link.social_app.provider_id})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+class IdentityProviderViewSet(ModelViewSet):
+    """Agencies' sign-in providers; each needs the redirect URI shown here registered with it."""
+
+    model = AgencyIdentityProvider
+    name = "identity_providers"
+    url_prefix = "sign-in-providers"
+    icon = "key"
+    menu_label = "Sign-in providers"
+    add_to_reference_index = False
+    list_display = [
+        "agency",
+        Column("name", accessor=lambda link: link.social_app.name, label="Button label"),
+        Column("redirect_uri", accessor=_redirect_uri, label="Redirect URI"),
+    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("agency"),
+            FieldPanel("name"),
+            FieldPanel("issuer"),
+            FieldPanel("client_id"),
+            FieldPanel("client_secret"),
+            FieldPanel("tenant_id"),
+        ],
+        base_form_class=IdentityProviderForm,
+    )
+
+    def get_queryset(self, request):
+        return AgencyIdentityProvider.objects.select_related("agency", "social_app")
+
+
 class AgencyAdminGroup(ViewSetGroup):
     menu_label = "Agencies"
     menu_icon = "group"
     menu_order = 250
-    items = (AgencyViewSet, TeamViewSet, JobRoleViewSet)
+    items = (AgencyViewSet, TeamViewSet, JobRoleViewSet, IdentityProviderViewSet)
 
 
 class MembershipAdminFormMixin:

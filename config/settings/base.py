@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_forms_gds",
     "django.contrib.admin",
@@ -141,6 +143,21 @@ ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Safeguarding training: "
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Single sign-on: each agency's OpenID Connect provider is a SocialApp linked to the agency in
+# the Wagtail admin (accounts.AgencyIdentityProvider; docs/accounts.md). accounts.oidc adds the
+# nonce, signature and issuer checks allauth's generic provider leaves out. An address the
+# provider asserts counts as confirmed only with email_verified true; a confirmed address in the
+# agency's domains signs its existing owner in.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "provider_class": "accounts.oidc.AgencyOIDCProvider",
+    }
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False
 # One way in: the Wagtail and Django admins send sign-in, sign-out and password reset here
 # (config.urls redirects their own pages), so verification and rate limits apply everywhere.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
