@@ -74,4 +74,4 @@ def test_load_demo_loads_content_when_that_command_exists(monkeypatch):
 
     call_command("load_demo", stdout=io.StringIO())
 
-    assert calls == ["load_content"]
+    assert calls == ["load_content", "load_events"]  # events after their prerequisite courses

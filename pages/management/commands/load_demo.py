@@ -157,6 +157,8 @@ class Command(BaseCommand):
         if "load_content" in get_commands():
             self.stdout.write("Loading the seed curriculum (load_content)...")
             call_command("load_content", stdout=self.stdout, stderr=self.stderr)
+        # After the curriculum: an event's prerequisite is a seed course.
+        call_command("load_events", stdout=self.stdout, stderr=self.stderr)
         # Last, so the accounts table is what a person sees above the server's first lines.
         self._print(accounts, password)
 
