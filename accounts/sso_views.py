@@ -5,6 +5,8 @@ provider that cannot be reached with a clear page (password sign-in still works)
 a server error.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
@@ -26,10 +28,27 @@ def _unavailable(request: HttpRequest, provider_id: str) -> HttpResponse:
     )
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _confirm(request: HttpRequest, adapter: AgencyOIDCAdapter) -> HttpResponse:
+    """The page whose button starts the sign-in (a POST, so no other site can start one)."""
+    authorize_url = adapter.authorize_url
+    response = render(request, "socialaccount/login.html", {"provider": adapter.get_provider()})
+    # Browsers apply form-action to where the form's answer redirects: the provider's page.
+    response._csp_update = {"form-action": [_origin(authorize_url)]}
+    return response
+
+
 @login_not_required
 def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    adapter = AgencyOIDCAdapter(request, provider_id)
     try:
-        return OAuth2LoginView.adapter_view(AgencyOIDCAdapter(request, provider_id))(request)
+        if request.method != "POST":
+            return _confirm(request, adapter)
+        return OAuth2LoginView.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist as missing:
         raise Http404 from missing
     except (RequestException, ValueError):

@@ -202,7 +202,7 @@ def test_sign_in_page_offers_each_agency_provider(client, oidc_provider):
     agency_sign_in(server_url=oidc_provider.url)
     response = client.get("/accounts/login/")
     assert "Sign in with your agency account" in response.text
-    assert f'action="{LOGIN}"' in response.text
+    assert f'href="{LOGIN}"' in response.text
 
 
 @pytest.mark.parametrize(
