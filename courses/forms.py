@@ -62,3 +62,28 @@ class AssignForm(forms.Form):
         self.fields["course"].queryset = courses
         self.fields["learners"].queryset = learners
         self.fields["learners"].label_from_instance = lambda u: f"{u} ({u.email})"
+
+
+class ActionPlanForm(forms.Form):
+    """The learner's practice action plan at the end of a course."""
+
+    actions = forms.CharField(
+        label="What will you do differently in your practice?",
+        help_text="Two or three concrete changes, for example “ask every child I visit who they "
+        "miss and when they last saw them”.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={"required": "Write at least one thing you will do differently"},
+    )
+    support = forms.CharField(
+        label="What support do you need from your manager? (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+    review_by = forms.DateField(
+        label="When will you and your manager review it? (optional)",
+        help_text="For example, 2027-03-31",
+        required=False,
+        error_messages={"invalid": "Enter the date as year-month-day, for example 2027-03-31"},
+    )

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.blocks import StreamValue
 
 from courses.blocks import directory_services, service_ids
 from courses.models import (
+    ActionPlan,
     Certificate,
     CheckAnswer,
     Completion,
@@ -418,6 +419,16 @@ def personal_data_for_user(*, user) -> dict:
     """Everything courses holds about a person, for a GDPR download (JSON-serialisable)."""
     enrolments = Enrolment.objects.filter(user=user).select_related("course")
     return {
+        "course_action_plans": [
+            {
+                "course": plan.course.title,
+                "actions": plan.actions,
+                "support": plan.support,
+                "review_by": plan.review_by.isoformat() if plan.review_by else None,
+                "updated_at": plan.updated_at.isoformat(),
+            }
+            for plan in ActionPlan.objects.filter(user=user).select_related("course")
+        ],
         "course_enrolments": [
             {
                 "course": e.course.title,
@@ -459,3 +470,36 @@ def personal_data_for_user(*, user) -> dict:
             for c in Completion.objects.filter(user=user).select_related("course", "certificate")
         ],
     }
+
+
+def action_plans_for_learner(*, user) -> QuerySet[ActionPlan]:
+    """The learner's own action plans, newest first."""
+    return ActionPlan.objects.filter(user=user).select_related("course")
+
+
+def action_plans_for_lead(*, user) -> QuerySet[ActionPlan]:
+    """Plans an agency lead may read: those of other members of their own agency, else none."""
+    from accounts.selectors import user_is_agency_lead
+
+    if not user_is_agency_lead(user=user):
+        return ActionPlan.objects.none()
+    return (
+        ActionPlan.objects.filter(user__agency_id=user.agency_id)
+        .exclude(user=user)
+        .select_related("course", "user")
+    )
+
+
+def action_plan_for_viewer(*, user, pk: int) -> ActionPlan | None:
+    """The plan if the user wrote it or leads the writer's agency; None otherwise (a 404)."""
+    plan = ActionPlan.objects.select_related("course", "user").filter(pk=pk).first()
+    if plan is None:
+        return None
+    if plan.user_id == user.pk or action_plans_for_lead(user=user).filter(pk=pk).exists():
+        return plan
+    return None
+
+
+def action_plan_for_course(*, user, course) -> ActionPlan | None:
+    """The learner's plan for one course, if written."""
+    return ActionPlan.objects.filter(user=user, course=course).first()

@@ -8,9 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import user_is_agency_lead, user_is_partnership_admin
-from courses.forms import AssignForm, CheckAnswerForm, ReflectionForm
+from courses.forms import ActionPlanForm, AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
 from courses.selectors import (
+    action_plan_for_course,
+    action_plan_for_viewer,
+    action_plans_for_lead,
+    action_plans_for_learner,
     assignable_learners,
     certificate_for_user,
     certificate_verify,
@@ -18,6 +22,7 @@ from courses.selectors import (
     module_block,
     my_learning,
 )
+from courses.services.action_plans import action_plan_save
 from courses.services.certificates import certificate_pdf
 from courses.services.learning import (
     LearningError,
@@ -140,3 +145,49 @@ def certificate_check(request, code: str = ""):
     result = certificate_verify(code=code) if code else None
     status = 404 if result and result["status"] == "unknown" else 200
     return render(request, "courses/certificate_verify.html", {"result": result}, status=status)
+
+
+@login_required
+@require_GET
+def action_plan_list(request):
+    """The learner's own plans and, for an agency lead, their agency's members' plans."""
+    context = {
+        "plans": action_plans_for_learner(user=request.user),
+        "agency_plans": action_plans_for_lead(user=request.user),
+        "is_lead": user_is_agency_lead(user=request.user),
+    }
+    return render(request, "courses/action_plan_list.html", context)
+
+
+@login_required
+def action_plan_edit(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    plan = action_plan_for_course(user=request.user, course=course)
+    initial = (
+        {"actions": plan.actions, "support": plan.support, "review_by": plan.review_by}
+        if plan
+        else None
+    )
+    form = ActionPlanForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                action_plan_save(user=request.user, course=course, **form.cleaned_data)
+            except LearningError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Your action plan is saved. Your agency lead can see it.")
+                return redirect("courses:action_plans")
+        status = 400
+    context = {"form": form, "course": course, "plan": plan}
+    return render(request, "courses/action_plan_edit.html", context, status=status)
+
+
+@login_required
+@require_GET
+def action_plan_detail(request, pk: int):
+    plan = action_plan_for_viewer(user=request.user, pk=pk)
+    if plan is None:  # 404 rather than 403: do not confirm that someone else's plan exists
+        raise Http404("No such action plan")
+    return render(request, "courses/action_plan_detail.html", {"plan": plan})

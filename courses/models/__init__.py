@@ -12,6 +12,7 @@ from courses.models.learning import (
     SectionView,
 )
 from courses.models.pages import CourseIndexPage, CoursePage, ModulePage
+from courses.models.plans import ActionPlan
 from courses.models.records import (
     Certificate,
     RefresherNotice,
@@ -20,6 +21,7 @@ from courses.models.records import (
 )
 
 __all__ = [
+    "ActionPlan",
     "Certificate",
     "CheckAnswer",
     "Completion",
