@@ -23,6 +23,8 @@ class LocationType(models.TextChoices):
 
 
 class Location(index.Indexed, models.Model):
+    # directory/signals.py keeps the search index instead, so that an import can batch it.
+    search_auto_update = False
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     location_type = models.CharField(
         max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL

@@ -10,6 +10,8 @@ from directory.models.fields import DashedUUIDField
 
 
 class Organization(index.Indexed, models.Model):
+    # directory/signals.py keeps the search index instead, so that an import can batch it.
+    search_auto_update = False
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)

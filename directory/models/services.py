@@ -58,6 +58,8 @@ class ReviewStatus(models.TextChoices):
 
 
 class Service(index.Indexed, ClusterableModel):
+    # directory/signals.py keeps the search index instead, so that an import can batch it.
+    search_auto_update = False
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # ORUK 3.0 requires neither an organization nor a description of a service.
     organization = models.ForeignKey(
@@ -250,9 +252,12 @@ class Language(Orderable):
 
     panels = [FieldRowPanel([FieldPanel("code"), FieldPanel("name")]), FieldPanel("note")]
 
-    def save(self, *args, **kwargs):
+    def clean(self) -> None:
         self.code = self.code.lower()
         self.name = self.name or language_name(self.code)
+
+    def save(self, *args, **kwargs):
+        self.clean()  # also for writes that skip full_clean (factories, shell)
         super().save(*args, **kwargs)
 
 
@@ -349,9 +354,14 @@ class Schedule(Orderable):
         FieldPanel("description"),
     ]
 
+    def _normalise_byday(self) -> None:
+        days = (d.strip().upper().lstrip("+") for d in self.byday.split(","))
+        self.byday = ",".join(d for d in days if d)
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        self._normalise_byday()
         try:
             parts = byday_parts(self.byday)
         except ValueError:
@@ -363,8 +373,7 @@ class Schedule(Orderable):
             )
 
     def save(self, *args, **kwargs):
-        days = (d.strip().upper().lstrip("+") for d in self.byday.split(","))
-        self.byday = ",".join(d for d in days if d)
+        self._normalise_byday()
         super().save(*args, **kwargs)
 
 

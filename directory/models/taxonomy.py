@@ -11,6 +11,8 @@ from directory.models.fields import DashedUUIDField
 
 
 class Taxonomy(index.Indexed, models.Model):
+    # directory/signals.py keeps the search index instead, so that an import can batch it.
+    search_auto_update = False
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=255)
     description = models.TextField()
@@ -35,6 +37,9 @@ class Taxonomy(index.Indexed, models.Model):
 
 class TaxonomyTerm(index.Indexed, models.Model):
     """A category. Two levels only: a term's parent must itself be top-level."""
+
+    # directory/signals.py keeps the search index instead, so that an import can batch it.
+    search_auto_update = False
 
     id = DashedUUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")

@@ -98,20 +98,25 @@ class ImportReport:
         return len({(error.source, error.row) for error in self.rejected})
 
 
+@lru_cache(maxsize=1)
+def _schema_registry() -> Registry:
+    # Every local schema loaded once: a Registry is immutable, so one that retrieves $refs
+    # on demand would read and parse the referenced files again for every record.
+    resources = [
+        (
+            f"{SCHEMA_PREFIX}{path.name}",
+            Resource.from_contents(json.loads(path.read_text()), default_specification=DRAFT202012),
+        )
+        for path in SCHEMA_DIR.glob("*.json")
+    ]
+    return Registry().with_resources(resources).crawl()
+
+
 @lru_cache(maxsize=8)
 def oruk_validator(name: str) -> Draft202012Validator:
     """A Draft 2020-12 validator for an ORUK 3.0 schema, resolving $refs to the local copies."""
-
-    def retrieve(uri: str) -> Resource:
-        if not uri.startswith(SCHEMA_PREFIX):
-            raise LookupError(uri)
-        contents = json.loads((SCHEMA_DIR / uri.removeprefix(SCHEMA_PREFIX)).read_text())
-        return Resource.from_contents(contents, default_specification=DRAFT202012)
-
     schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text())
-    return Draft202012Validator(
-        schema, registry=Registry(retrieve=retrieve), format_checker=FormatChecker()
-    )
+    return Draft202012Validator(schema, registry=_schema_registry(), format_checker=FormatChecker())
 
 
 def _path(parts) -> str:
@@ -266,7 +271,7 @@ class _Writer:
         self.errors: list[tuple[str, str]] = []
         self.warnings: list[tuple[str, str]] = []
         self.changed = False
-        self.touched: set = set()
+        self.new_service = False
 
     def _parse(self, field_name: str, parser, value):
         try:
@@ -283,8 +288,8 @@ class _Writer:
             self.changed = True
 
     def _delete(self, queryset) -> None:
-        if queryset.exists():
-            queryset.delete()
+        deleted, _ = queryset.delete()
+        if deleted:
             self.changed = True
 
     # Organizations -------------------------------------------------------------------------
@@ -354,7 +359,7 @@ class _Writer:
         if self.errors:
             raise RowRejected(self.errors)
         self._put(service, before, "service", exclude=["organization"])
-        self.touched.add(service.pk)
+        self.new_service = created
         self.children(service, r)
         if self.errors:
             raise RowRejected(self.errors)
@@ -413,13 +418,18 @@ class _Writer:
             if natural is not None:
                 seen_keys[natural] = position
             wanted.append((prefix, pk, item))
+        if not wanted and self.new_service:
+            return
+        if self.new_service:
+            self._create(service, model, wanted, fill)
+            return
         self._delete(getattr(service, relation).exclude(pk__in=[pk for _, pk, _ in wanted]))
-        owners = dict(model.objects.filter(pk__in=seen_ids).values_list("pk", "service_id"))
+        existing = {obj.pk: obj for obj in model.objects.filter(pk__in=seen_ids)}
         for position, (prefix, pk, item) in enumerate(wanted):
-            if owners.get(pk, service.pk) != service.pk:
+            obj = existing.get(pk)
+            if obj is not None and obj.service_id != service.pk:
                 self.errors.append((f"{prefix}.id", f"{pk} belongs to another service"))
                 continue
-            obj = model.objects.filter(pk=pk).first() if pk in owners else None
             before = _values(obj) if obj else None
             obj = obj or model(id=pk)
             obj.service = service
@@ -429,6 +439,26 @@ class _Writer:
                 self._put(obj, before, prefix, exclude=["service"])
             except RowRejected as rejected:
                 self.errors.extend(rejected.errors)
+
+    def _create(self, service, model, wanted, fill) -> None:
+        """A new service's children: validated one by one, inserted in one statement.
+
+        An id already used elsewhere fails the insert, which rejects the record.
+        """
+        rows = []
+        for position, (prefix, pk, item) in enumerate(wanted):
+            obj = model(id=pk, service=service, sort_order=position)
+            try:
+                fill(obj, item, prefix)
+                _clean(obj, prefix, exclude=["service"])
+            except RowRejected as rejected:
+                self.errors.extend(rejected.errors)
+                continue
+            rows.append(obj)
+        if self.errors:
+            return
+        model.objects.bulk_create(rows)
+        self.changed = True
 
     def children(self, service: Service, r: dict) -> None:
         free_id = str(free_cost_option_id(service.pk))
@@ -776,7 +806,6 @@ class _Importer:
             if schema in COUNTED:
                 outcome = self.report.created if created else self.report.updated
                 outcome.append(str(record["id"]))
-            search_index_touched_services(writer.touched)
         self.report.warnings.extend(RowError(source, label, f, m) for f, m in warnings)
         self.report.warnings.extend(RowError(source, label, f, m) for f, m in writer.warnings)
         return True
@@ -830,7 +859,6 @@ class _Importer:
         ):
             raise RowRejected([("location.id", "the service is already linked to this location")])
         writer._put(link, before, "service_at_location", exclude=["service"])
-        writer.touched.add(service.pk)
         if writer.errors:
             raise RowRejected(writer.errors)
         return created
@@ -869,10 +897,3 @@ class _Importer:
         writer.term(record, "taxonomy_term", taxonomy)
         self.report.terms += 1
         return created
-
-
-def search_index_touched_services(service_ids) -> None:
-    """Queue the services for the search-index refresh at the end of the import."""
-    from directory.services.search_document import search_index_touched
-
-    search_index_touched(service_ids=service_ids)

@@ -13,9 +13,11 @@ from contextvars import ContextVar
 
 from django.db import connection
 from django.db.models import Prefetch
+from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backends
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from directory.models import SEARCH_CONFIG, Attribute, Service
+from directory.models import SEARCH_CONFIG, Attribute, Service, TaxonomyTerm
 
 INDEX_CHUNK = 500
 
@@ -85,44 +87,59 @@ def search_document_touched(*, service_ids: Iterable) -> None:
         pending.update(str(pk) for pk in service_ids)
 
 
-# The services an import touched, indexed in bulk at its end (None outside such a block).
-_index_pending: ContextVar[set | None] = ContextVar("directory_search_index", default=None)
+# Rows an import touched, by model, indexed in bulk at its end (None outside such a block).
+_index_pending: ContextVar[dict | None] = ContextVar("directory_search_index", default=None)
 
 
 @contextmanager
 def search_index_deferred() -> Iterator[None]:
-    """Refresh the search document and Wagtail's index once, at the end, for every service
-    touched inside the block (``search_index_touched``); used around a whole import."""
-    pending: set = set()
+    """Refresh the search document, Wagtail's search index and its reference index once, at
+    the end, for everything saved inside the block; used around a whole import.
+
+    Wagtail updates its reference index on every save of a tracked model (one task each);
+    ``disable_reference_index_auto_update`` is Wagtail's own switch for bulk writes, and the
+    services written are re-indexed once here instead.
+    """
+    pending: dict = {}
     token = _index_pending.set(pending)
     try:
-        with search_document_refresh_deferred() as touched:
+        with disable_reference_index_auto_update(), search_document_refresh_deferred():
             yield
-            pending.update(touched)
     finally:
         _index_pending.reset(token)
-    search_index_refresh(service_ids=pending)
+    for model, pks in pending.items():
+        search_index_refresh(model=model, pks=pks)
+    for model in (Service, TaxonomyTerm):
+        ids = sorted(pending.get(model, ()))
+        for start in range(0, len(ids), INDEX_CHUNK):
+            for obj in model.objects.filter(pk__in=ids[start : start + INDEX_CHUNK]):
+                ReferenceIndex.create_or_update_for_object(obj)
 
 
-def search_index_touched(*, service_ids: Iterable) -> None:
-    """A write changed these services' searchable text: index them now or at the block's end."""
+def search_index_touched(*, model, pks: Iterable) -> None:
+    """Saves changed these rows' searchable text: index them now or at the block's end."""
     pending = _index_pending.get()
     if pending is None:
-        search_index_refresh(service_ids=service_ids)
+        search_index_refresh(model=model, pks=pks)
     else:
-        pending.update(str(pk) for pk in service_ids)
+        pending.setdefault(model, set()).update(str(pk) for pk in pks)
 
 
-def search_index_refresh(*, service_ids: Iterable) -> None:
-    """Re-add the services to every auto-updated Wagtail search backend, in bulk. Idempotent."""
-    ids = sorted({str(pk) for pk in service_ids})
-    services = Service.objects.select_related("organization").prefetch_related(
-        Prefetch("attributes", Attribute.objects.select_related("taxonomy_term")),
-        "languages",
-        "service_areas",
-    )
+def _indexable(model):
+    if model is Service:
+        return Service.objects.select_related("organization").prefetch_related(
+            Prefetch("attributes", Attribute.objects.select_related("taxonomy_term")),
+            "languages",
+            "service_areas",
+        )
+    return model.objects.all()
+
+
+def search_index_refresh(*, model, pks: Iterable) -> None:
+    """Re-add the rows to every auto-updated Wagtail search backend, in bulk. Idempotent."""
+    ids = sorted({str(pk) for pk in pks})
     for start in range(0, len(ids), INDEX_CHUNK):
-        chunk = list(services.filter(pk__in=ids[start : start + INDEX_CHUNK]))
+        chunk = list(_indexable(model).filter(pk__in=ids[start : start + INDEX_CHUNK]))
         if chunk:
             for backend in get_search_backends(with_auto_update=True):
-                backend.add_bulk(Service, chunk)
+                backend.add_bulk(model, chunk)

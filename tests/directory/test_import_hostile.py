@@ -326,3 +326,26 @@ def test_a_phone_with_languages_keeps_them(tmp_path, terms):
     record["phones"][0]["languages"] = [{"id": OTHER_ID, "code": "pl"}]
     load(write(tmp_path, [record]))
     assert Phone.objects.get().languages == [{"id": OTHER_ID, "code": "pol"}]
+
+
+# Indexes after an import ---------------------------------------------------------------------
+
+
+def test_an_import_leaves_wagtail_search_and_reference_indexes_current(tmp_path, terms):
+    from wagtail.models import ReferenceIndex
+    from wagtail.search.backends import get_search_backend
+
+    load(write(tmp_path, [service_record()]))
+    service = Service.objects.get()
+    found = get_search_backend().search("Romani interpreting", Service.objects.all())
+    assert [s.pk for s in found] == [service.pk]
+    term = service.attributes.get().taxonomy_term
+    assert ReferenceIndex.get_references_to(term).filter(object_id=str(service.pk)).exists()
+
+
+def test_an_edit_outside_an_import_is_indexed_at_once(terms):
+    from wagtail.search.backends import get_search_backend
+
+    organization = Organization.objects.create(name="Kestrel Trust", description="")
+    found = get_search_backend().search("Kestrel", Organization.objects.all())
+    assert [o.pk for o in found] == [organization.pk]

@@ -1,0 +1,291 @@
+"""Benchmark the directory import (issue 16): 5,000 full ORUK services, against a raw bulk insert.
+
+Run with ``.venv/bin/python bench/directory_import.py``. In one run:
+
+1. Creates a throw-away PostgreSQL database (``BENCH_PG``, default
+   postgres://postgres@127.0.0.1:5432; ``BENCH_DB=sqlite`` uses a temporary SQLite file
+   instead), migrates it and loads the directory taxonomy.
+2. Writes ``BENCH_SERVICES`` (5,000) full ORUK 3.0 services to a JSON file: organisation,
+   categories, languages, phones, schedules, areas, cost options, contacts, funding and a
+   location with coordinates (so no postcode lookups), about 20 MB like the feed in the issue.
+3. Times ``directory_import`` on that file (reading included), as ``import_directory`` runs
+   it, with a progress bar; checks every service was created and none rejected.
+4. Empties the directory and times a raw bulk insert of the same rows: model instances built
+   straight from the records and saved with ``bulk_create`` (no validation, no change
+   detection, no search index), the floor any importer could reach.
+5. Drops the database (``BENCH_KEEP=1`` keeps it).
+
+Prints both times, services per second, and ``ratio: <import / bulk insert>``; the target in the
+issue is 5,000 services in under 60 s.
+"""
+
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from io import StringIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+ENGINE = os.environ.get("BENCH_DB", "postgresql")
+SERVICES = int(os.environ.get("BENCH_SERVICES", "5000"))
+DB = f"dirimport_{os.getpid()}"
+TARGET_SECONDS = 60
+
+PLACES = ["Oldham", "Rochdale", "Bury", "Bolton", "Wigan", "Salford", "Stockport", "Tameside"]
+WORDS = [
+    "advocacy",
+    "counselling",
+    "interpreting",
+    "youth",
+    "family",
+    "mentoring",
+    "helpline",
+    "support",
+]
+
+
+def admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django(sqlite_path: Path | None) -> None:
+    if sqlite_path is None:
+        os.environ["DATABASE_URL"] = f"{PG}/{DB}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{sqlite_path}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    import django
+
+    django.setup()
+
+
+def record(n: int, rng: random.Random, terms: list[str], orgs: list[dict]) -> dict:
+    """One full ORUK service with every kind of child record."""
+    sid = str(uuid.uuid4())
+    place = rng.choice(PLACES)
+    word = rng.choice(WORDS)
+
+    def child(**fields) -> dict:
+        return {"id": str(uuid.uuid4()), **fields}
+
+    return {
+        "id": sid,
+        "name": f"{place} {word} service {n}",
+        "description": f"{word.title()} for children and families across {place}. " * 4,
+        "url": f"https://example.org/services/{n}",
+        "email": f"service{n}@example.org",
+        "status": "active",
+        "fees": "Free",
+        "minimum_age": rng.choice([0, 5, 11]),
+        "maximum_age": rng.choice([18, 25]),
+        "assured_date": "2026-10-01",
+        "assurer_email": "editor@example.org",
+        "application_process": "Call the duty worker or complete the referral form.",
+        "eligibility_description": f"Families living in {place}.",
+        "organization": rng.choice(orgs),
+        "attributes": [
+            child(taxonomy_term_id=term) for term in rng.sample(terms, k=rng.choice([1, 2]))
+        ],
+        "languages": [child(code=code) for code in rng.sample(["eng", "pol", "urd", "rom"], 2)],
+        "phones": [child(number="0161 496 0000", description="Duty line")],
+        "schedules": [
+            child(freq="WEEKLY", byday="MO,TU,WE,TH,FR", opens_at="09:00", closes_at="17:00")
+        ],
+        "service_areas": [child(name=place)],
+        "cost_options": [child(option="Free", amount=0)],
+        "contacts": [child(name="Duty worker", title="Coordinator")],
+        "funding": [child(source="Local authority grant")],
+        "service_at_locations": [
+            child(
+                location=child(
+                    location_type="physical",
+                    name=f"{place} family centre {n}",
+                    latitude=53.4 + rng.random() / 5,
+                    longitude=-2.4 + rng.random() / 3,
+                    addresses=[
+                        child(
+                            address_1=f"{n} High Street",
+                            city=place,
+                            state_province="Greater Manchester",
+                            postal_code="OL1 1AA",
+                            country="GB",
+                            address_type="physical",
+                        )
+                    ],
+                )
+            )
+        ],
+    }
+
+
+def bulk_insert(records: list[dict]) -> None:
+    """The same rows with bulk_create: no validation, no change detection, no index."""
+    from directory.models import (
+        Attribute,
+        Contact,
+        CostOption,
+        Funding,
+        Language,
+        Location,
+        Organization,
+        Phone,
+        Schedule,
+        Service,
+        ServiceArea,
+        ServiceAtLocation,
+    )
+
+    orgs = {r["organization"]["id"]: r["organization"] for r in records}
+    Organization.objects.bulk_create(
+        Organization(id=o["id"], name=o["name"], description=o["description"])
+        for o in orgs.values()
+    )
+    services, children, locations, links = [], {}, [], []
+    for r in records:
+        services.append(
+            Service(
+                id=r["id"],
+                organization_id=r["organization"]["id"],
+                name=r["name"],
+                description=r["description"],
+                url=r["url"],
+                email=r["email"],
+                status=r["status"],
+                fees=r["fees"],
+                minimum_age=r["minimum_age"],
+                maximum_age=r["maximum_age"],
+                assured_date=r["assured_date"],
+                assurer_email=r["assurer_email"],
+                how_to_refer=r["application_process"],
+                eligibility=r["eligibility_description"],
+                review_status="published",
+            )
+        )
+        sid = r["id"]
+        for model, key, build in (
+            (Attribute, "attributes", lambda c: {"taxonomy_term_id": c["taxonomy_term_id"]}),
+            (Language, "languages", lambda c: {"code": c["code"]}),
+            (Phone, "phones", lambda c: {"number": c["number"]}),
+            (Schedule, "schedules", lambda c: {"byday": c["byday"], "opens_at": c["opens_at"]}),
+            (ServiceArea, "service_areas", lambda c: {"name": c["name"]}),
+            (CostOption, "cost_options", lambda c: {"option": c["option"], "amount": 0}),
+            (Contact, "contacts", lambda c: {"name": c["name"], "title": c["title"]}),
+            (Funding, "funding", lambda c: {"source": c["source"]}),
+        ):
+            for position, item in enumerate(r[key]):
+                children.setdefault(model, []).append(
+                    model(id=item["id"], service_id=sid, sort_order=position, **build(item))
+                )
+        for position, link in enumerate(r["service_at_locations"]):
+            data = link["location"]
+            address = data["addresses"][0]
+            locations.append(
+                Location(
+                    id=data["id"],
+                    name=data["name"],
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    address_1=address["address_1"],
+                    city=address["city"],
+                    postal_code=address["postal_code"],
+                )
+            )
+            links.append(
+                ServiceAtLocation(
+                    id=link["id"], service_id=sid, location_id=data["id"], sort_order=position
+                )
+            )
+    Service.objects.bulk_create(services, batch_size=1000)
+    Location.objects.bulk_create(locations, batch_size=1000)
+    ServiceAtLocation.objects.bulk_create(links, batch_size=1000)
+    for model, rows in children.items():
+        model.objects.bulk_create(rows, batch_size=1000)
+
+
+def empty_directory() -> None:
+    from directory.models import Location, Organization, Service
+
+    Service.objects.all().delete()
+    Location.objects.all().delete()
+    Organization.objects.all().delete()
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="dirimport_"))
+    sqlite_path = workdir / "bench.sqlite3" if ENGINE == "sqlite" else None
+    if sqlite_path is None:
+        admin(f'CREATE DATABASE "{DB}"')
+    try:
+        setup_django(sqlite_path)
+        from django.core.management import call_command
+        from django.db import connection
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from directory.models import Service, TaxonomyTerm
+        from directory.services import directory_import, source_read
+
+        call_command("migrate", verbosity=0)
+        taxonomy = ROOT / "content" / "directory" / "taxonomy.json"
+        call_command("import_directory", str(taxonomy), "--no-progress", stdout=StringIO())
+        rng = random.Random(16)
+        terms = [str(pk) for pk in TaxonomyTerm.objects.values_list("pk", flat=True)]
+        orgs = [
+            {"id": str(uuid.uuid4()), "name": f"{place} trust {n}", "description": "A provider."}
+            for n, place in enumerate(PLACES * 50)
+        ]
+        records = [record(n, rng, terms, orgs) for n in range(SERVICES)]
+        feed = workdir / "feed.json"
+        feed.write_text(json.dumps(records))
+        size_mb = feed.stat().st_size / 1e6
+        print(f"{connection.vendor}: {SERVICES} full services, {size_mb:.1f} MB")
+
+        with Progress("Importing", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
+            task = bar.add_task("import", total=SERVICES)
+            start = time.perf_counter()
+            report = directory_import(
+                batches=source_read(location=str(feed)),
+                progress=lambda n: bar.advance(task, n),
+            )
+            imported = time.perf_counter() - start
+        assert len(report.created) == SERVICES and not report.rejected, report.rejected[:5]
+        assert Service.objects.count() == SERVICES
+
+        start = time.perf_counter()
+        again = directory_import(batches=source_read(location=str(feed)))
+        reimported = time.perf_counter() - start
+        assert len(again.unchanged) == SERVICES, (len(again.updated), again.rejected[:3])
+
+        empty_directory()
+        start = time.perf_counter()
+        bulk_insert(records)
+        bulk = time.perf_counter() - start
+        assert Service.objects.count() == SERVICES
+
+        print(f"import:      {imported:6.1f} s  ({SERVICES / imported:5.0f} services/s)")
+        print(f"re-import:   {reimported:6.1f} s  (all unchanged)")
+        print(f"bulk insert: {bulk:6.1f} s  ({SERVICES / bulk:5.0f} services/s)")
+        verdict = "meets" if imported < TARGET_SECONDS * SERVICES / 5000 else "misses"
+        print(
+            f"target: {SERVICES} services in under {TARGET_SECONDS * SERVICES / 5000:.0f} s: "
+            f"{verdict}"
+        )
+        print(f"ratio: {imported / bulk:.1f}")
+    finally:
+        if sqlite_path is None and not os.environ.get("BENCH_KEEP"):
+            from django.db import connections
+
+            connections.close_all()
+            admin(f'DROP DATABASE IF EXISTS "{DB}"')
+
+
+if __name__ == "__main__":
+    main()
