@@ -187,6 +187,7 @@ class User(AbstractUser):
     membership_status = models.CharField(
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPROVED
     )
+    started_on = models.DateField("start date", null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

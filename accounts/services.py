@@ -193,6 +193,37 @@ def membership_pending_notify(*, user_id: int) -> int:
     return len(recipients)
 
 
+def staff_invitations_send(*, user_ids: list[int]) -> int:
+    """Email each imported person who has not signed in yet a link to choose a password;
+    returns how many were sent. Safe to repeat (someone who signed in is skipped)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    sent = 0
+    people = User.objects.filter(pk__in=user_ids, last_login__isnull=True, is_active=True)
+    for user in people.select_related("agency"):
+        path = reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        _send(
+            template="staff_invitation",
+            to=[user.email],
+            context={
+                "member": user,
+                "agency": user.agency,
+                "set_password_url": settings.SITE_URL.rstrip("/") + path,
+                "sso": user.agency.identity_providers.exists() if user.agency else False,
+            },
+        )
+        sent += 1
+    return sent
+
+
 def membership_decision_notify(*, user_id: int) -> bool:
     """Email a member the decision on their membership; False if there is nothing to say."""
     user = User.objects.select_related("agency").filter(pk=user_id).first()

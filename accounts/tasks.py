@@ -6,6 +6,7 @@ from accounts.services import (
     accounts_retention_apply,
     membership_decision_notify,
     membership_pending_notify,
+    staff_invitations_send,
 )
 
 
@@ -25,3 +26,11 @@ def membership_decision_notify_task(user_id: int) -> bool:
 def retention_apply_task() -> dict:
     """Erase accounts past their retention periods (daily, beat)."""
     return accounts_retention_apply()
+
+
+@shared_task(
+    name="accounts.staff_invitations_send", acks_late=True, soft_time_limit=600, time_limit=660
+)
+def staff_invitations_send_task(user_ids: list[int]) -> int:
+    """Invite a batch of imported people by email (staff import, on commit)."""
+    return staff_invitations_send(user_ids=user_ids)
