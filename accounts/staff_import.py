@@ -24,8 +24,14 @@ from accounts.models import Agency, JobRole, MembershipStatus, Team, User
 COLUMNS = {"name": "name", "email": "email", "team": "team", "job role": "job_role"}
 OPTIONAL = {"start date": "start_date"}
 MAX_ROWS = 20_000
+# The uploaded file waits in the cache between the dry run and the confirmation.
+PENDING_SECONDS = 3600
 # SQLite allows at most 999 parameters per query in older builds; batches stay under it.
 BATCH = 900
+
+
+def pending_key(token: str) -> str:
+    return f"staff-import:{token}"
 
 
 class Action:
@@ -250,3 +256,32 @@ def _assign(user: User, row: RowResult, teams: dict[str, Team], agency: Agency) 
     user.team = teams.get(values["team_key"]) if values["team_key"] else None
     user.job_role = values["job_role"]
     user.started_on = values["started_on"]
+
+
+def staff_import_run(*, token: str) -> dict:
+    """Import the file a dry run left in the cache under ``token``, recording progress there
+    (``<key>:progress``: state, done, total, counts or error) for the progress page."""
+    from django.core.cache import cache
+
+    key = pending_key(token)
+    pending = cache.get(key)
+    if pending is None:
+        state = {"state": "failed", "error": "The file had expired. Upload it again."}
+        cache.set(f"{key}:progress", state, PENDING_SECONDS)
+        return state
+
+    def progress(done: int, total: int) -> None:
+        state = {"state": "running", "done": done, "total": total}
+        cache.set(f"{key}:progress", state, PENDING_SECONDS)
+
+    agency = Agency.objects.get(pk=pending["agency_id"])
+    try:
+        plan = staff_import_apply(agency=agency, csv_text=pending["csv"], progress=progress)
+    except ValidationError as error:
+        state = {"state": "failed", "error": " ".join(error.messages)}
+    else:
+        counts = {a: plan.count(a) for a in (Action.CREATE, Action.UPDATE, Action.UNCHANGED)}
+        state = {"state": "done", "done": len(plan.rows), "total": len(plan.rows), **counts}
+        cache.delete(key)
+    cache.set(f"{key}:progress", state, PENDING_SECONDS)
+    return state

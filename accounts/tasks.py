@@ -34,3 +34,11 @@ def retention_apply_task() -> dict:
 def staff_invitations_send_task(user_ids: list[int]) -> int:
     """Invite a batch of imported people by email (staff import, on commit)."""
     return staff_invitations_send(user_ids=user_ids)
+
+
+@shared_task(name="accounts.staff_import_apply", soft_time_limit=300, time_limit=360)
+def staff_import_apply_task(token: str) -> dict:
+    """Run a confirmed staff import (its file waits in the cache under the token)."""
+    from accounts.staff_import import staff_import_run
+
+    return staff_import_run(token=token)

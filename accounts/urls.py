@@ -1,12 +1,18 @@
 from django.urls import include, path
 
-from accounts import sso_views, views
+from accounts import sso_views, staff_import_views, views
 
 account_patterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/data.json", views.profile_data, name="profile_data"),
     path("waiting/", views.membership_waiting, name="membership_waiting"),
     path("agency/members/", views.agency_members_view, name="agency_members"),
+    path("agency/staff/import/", staff_import_views.staff_import_view, name="staff_import"),
+    path(
+        "agency/staff/import/<str:token>/",
+        staff_import_views.staff_import_progress_view,
+        name="staff_import_progress",
+    ),
 ]
 
 # Ahead of allauth's own OpenID Connect views, at the same addresses (see accounts.sso_views).

@@ -1,0 +1,95 @@
+"""Bulk staff import pages for agency leads (their agency) and partnership admins (any agency).
+
+Upload, then a dry run listing every row's result; confirming runs the import as a task, whose
+progress the next page shows (it refreshes itself, so a 10,000-row file needs no script).
+"""
+
+import uuid
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import Agency
+from accounts.selectors import user_report_agencies
+from accounts.staff_import import PENDING_SECONDS, Action, pending_key, staff_import_plan
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class StaffImportForm(forms.Form):
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), empty_label=None)
+    file = forms.FileField(
+        label="CSV file", help_text="Columns: name, email, team, job role, start date."
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise ValidationError("The file is larger than 5 MB; split it.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("Save the file as CSV UTF-8 and upload it again.") from error
+
+
+def _agencies(request: HttpRequest):
+    agencies = user_report_agencies(user=request.user)
+    if not agencies.exists():
+        raise PermissionDenied("Only agency leads and partnership admins can import staff.")
+    return agencies
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_import_view(request: HttpRequest) -> HttpResponse:
+    agencies = _agencies(request)
+    if request.method == "POST" and "token" in request.POST:
+        token = request.POST["token"]
+        pending = cache.get(pending_key(token))
+        if pending is None or not agencies.filter(pk=pending["agency_id"]).exists():
+            form = StaffImportForm(agencies=agencies)
+            form.add_error(None, "That dry run has expired. Upload the file again.")
+            return render(request, "account/staff_import.html", {"form": form})
+        from accounts.tasks import staff_import_apply_task
+
+        cache.set(pending_key(token) + ":progress", {"state": "queued"}, PENDING_SECONDS)
+        staff_import_apply_task.delay(token)
+        return redirect("accounts:staff_import_progress", token=token)
+    form = StaffImportForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        agency, csv_text = form.cleaned_data["agency"], form.cleaned_data["file"]
+        try:
+            plan = staff_import_plan(agency=agency, csv_text=csv_text)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            token = uuid.uuid4().hex
+            cache.set(
+                pending_key(token), {"agency_id": agency.pk, "csv": csv_text}, PENDING_SECONDS
+            )
+            counts = {
+                a: plan.count(a)
+                for a in (Action.CREATE, Action.UPDATE, Action.UNCHANGED, Action.ERROR)
+            }
+            return render(
+                request,
+                "account/staff_import_dry_run.html",
+                {"agency": agency, "plan": plan, "counts": counts, "token": token},
+            )
+    return render(request, "account/staff_import.html", {"form": form})
+
+
+@login_required
+def staff_import_progress_view(request: HttpRequest, token: str) -> HttpResponse:
+    _agencies(request)
+    progress = cache.get(pending_key(token) + ":progress") or {"state": "unknown"}
+    return render(request, "account/staff_import_progress.html", {"progress": progress})
