@@ -1,8 +1,11 @@
 """Forms: the catalogue filter and learner answers."""
 
-from django import forms
+from datetime import date, datetime, time
 
-from accounts.models import Sector
+from django import forms
+from django.utils import timezone
+
+from accounts.models import JobRole, Sector, Team
 from courses.models.pages import Level, Topic
 
 
@@ -41,27 +44,72 @@ class ReflectionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    """Assign a course to staff; ``learners`` is limited to the agencies the assigner may see."""
+    """Assign a course to staff, chosen by name, team or job role, with an optional due date.
+
+    ``learners`` is limited to the people the assigner may see; teams and job roles pick from
+    those same people, so nobody outside the assigner's agencies can be reached.
+    """
 
     course = forms.ModelChoiceField(
         queryset=None,
         empty_label="Choose a course",
         error_messages={"required": "Choose a course."},
     )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    job_roles = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     learners = forms.ModelMultipleChoiceField(
         queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": "Choose at least one person.",
-            "invalid_choice": "You can only assign courses to people in your agency.",
-        },
+        error_messages={"invalid_choice": "You can only assign courses to people in your agency."},
     )
+    due_day = forms.IntegerField(required=False, min_value=1, max_value=31)
+    due_month = forms.IntegerField(required=False, min_value=1, max_value=12)
+    due_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, courses, learners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = courses
         self.fields["learners"].queryset = learners
         self.fields["learners"].label_from_instance = lambda u: f"{u} ({u.email})"
+        self.fields["teams"].queryset = Team.objects.filter(
+            pk__in=learners.values("team_id")
+        ).order_by("name")
+        self.fields["job_roles"].queryset = JobRole.objects.filter(
+            pk__in=learners.values("job_role_id")
+        ).order_by("name")
+        self._learners = learners
+
+    def clean(self):
+        data = super().clean()
+        parts = [data.get(f"due_{part}") for part in ("day", "month", "year")]
+        data["due_at"] = None
+        if any(parts) and not all(parts):
+            self.add_error("due_day", "Enter a full due date, or leave it blank.")
+        elif all(parts):
+            try:
+                due = date(parts[2], parts[1], parts[0])
+            except ValueError:
+                self.add_error("due_day", "Enter a real due date.")
+            else:
+                if due < timezone.localdate():
+                    self.add_error("due_day", "The due date must be today or in the future.")
+                # The end of the day named: "due 31 March" includes 31 March.
+                end = datetime.combine(due, time(23, 59, 59))
+                data["due_at"] = timezone.make_aware(end)
+        chosen = set(data.get("learners") or [])
+        if data.get("teams"):
+            chosen.update(self._learners.filter(team__in=data["teams"]))
+        if data.get("job_roles"):
+            chosen.update(self._learners.filter(job_role__in=data["job_roles"]))
+        if not chosen and not self.has_error("learners"):
+            self.add_error("learners", "Choose at least one person, team or job role.")
+        data["everyone"] = sorted(chosen, key=lambda u: (u.last_name, u.first_name, u.email))
+        return data
 
 
 class ActionPlanForm(forms.Form):

@@ -17,6 +17,7 @@ from courses.models import (
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    EnrolmentSource,
     EnrolmentStatus,
     ModulePage,
     ModuleProgress,
@@ -309,6 +310,13 @@ def requirements_for_user(*, user, at: datetime | None = None, rules=None) -> li
         current = due_by_course.get(rule.course_id)
         if current is None or due < current[1]:
             due_by_course[rule.course_id] = (rule.course, due)
+    # A course assigned with a due date is required of this person by then, like a rule.
+    for enrolment in Enrolment.objects.filter(
+        user=user, status=EnrolmentStatus.IN_PROGRESS, due_at__isnull=False
+    ).select_related("course"):
+        current = due_by_course.get(enrolment.course_id)
+        if current is None or enrolment.due_at < current[1]:
+            due_by_course[enrolment.course_id] = (enrolment.course, enrolment.due_at)
     latest = _latest_completions(user=user, course_ids=list(due_by_course))
     result = []
     for course_id, (course, due) in due_by_course.items():
@@ -336,17 +344,24 @@ def _latest_completions(*, user, course_ids=None) -> dict[int, Completion]:
 def my_learning(*, user, at: datetime | None = None) -> dict:
     """The learner's dashboard: in progress, completed, refresher due, and required learning."""
     at = at or timezone.now()
-    in_progress = list(
+    enrolments = list(
         Enrolment.objects.filter(user=user, status=EnrolmentStatus.IN_PROGRESS)
-        .select_related("course", "last_module")
+        .select_related("course", "last_module", "assigned_by")
         .order_by("-enrolled_at")
     )
+    # An assigned course the learner has not opened yet is "to start", not "in progress".
+    unopened = {
+        e.pk for e in enrolments if not e.last_module_id and e.source == EnrolmentSource.ASSIGNED
+    }
+    in_progress = [e for e in enrolments if e.pk not in unopened]
+    assigned = [e for e in enrolments if e.pk in unopened]
     completed, refresher_due = [], []
     for completion in _latest_completions(user=user).values():
         (completed if completion.is_valid(at) else refresher_due).append(completion)
     soon = at + timedelta(days=REFRESHER_WARNING_DAYS)
     return {
         "in_progress": in_progress,
+        "assigned": assigned,
         "completed": sorted(completed, key=lambda c: c.completed_at, reverse=True),
         "expiring_soon_ids": {c.pk for c in completed if c.expires_at and c.expires_at <= soon},
         "refresher_due": refresher_due,

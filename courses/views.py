@@ -118,10 +118,15 @@ def assign(request):
     )
     if request.method == "POST":
         if form.is_valid():
-            course = form.cleaned_data["course"]
-            chosen = list(form.cleaned_data["learners"])
-            done = enrolments_assign(course=course, learners=chosen, assigned_by=request.user)
-            messages.success(request, f"Assigned “{course.title}” to {len(done)} of {len(chosen)}.")
+            course, due_at = form.cleaned_data["course"], form.cleaned_data["due_at"]
+            chosen = form.cleaned_data["everyone"]
+            done = enrolments_assign(
+                course=course, learners=chosen, assigned_by=request.user, due_at=due_at
+            )
+            due = f", due {due_at:%-d %B %Y}" if due_at else ""
+            messages.success(
+                request, f"Assigned “{course.title}” to {len(done)} of {len(chosen)}{due}."
+            )
             return redirect("courses:assign")
         return render(request, "courses/assign.html", {"form": form}, status=400)
     return render(request, "courses/assign.html", {"form": form})

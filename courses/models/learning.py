@@ -44,6 +44,8 @@ class Enrolment(models.Model):
         max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.IN_PROGRESS
     )
     enrolled_at = models.DateTimeField(default=timezone.now)
+    # Set when someone assigns the course with a deadline: it then counts as required learning.
+    due_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     last_module = models.ForeignKey(
         "courses.ModulePage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,6 +1,7 @@
 """Enrolment, progress, answers, reflections and the completion rules."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 
 from dateutil.relativedelta import relativedelta
@@ -85,11 +86,15 @@ def enrolment_create(
     return enrolment
 
 
-def enrolments_assign(*, course: CoursePage, learners, assigned_by) -> list[Enrolment]:
+def enrolments_assign(
+    *, course: CoursePage, learners, assigned_by, due_at: datetime | None = None
+) -> list[Enrolment]:
     """Assign a course to each learner (idempotent per learner) and email them after commit.
 
     The caller checks that ``assigned_by`` may assign to these learners. A learner missing a
     prerequisite is skipped rather than failing the whole batch; they are left out of the result.
+    ``due_at`` makes the course required learning for them by then; assigning again with a date
+    sets it on their open enrolment.
     """
     from courses.tasks import enrolment_assigned_email_send_task
 
@@ -106,6 +111,9 @@ def enrolments_assign(*, course: CoursePage, learners, assigned_by) -> list[Enro
                 )
             except LearningError:
                 continue
+            if due_at is not None and enrolment.due_at != due_at:
+                enrolment.due_at = due_at
+                enrolment.save(update_fields=["due_at"])
             if existing is None:
                 transaction.on_commit(
                     partial(enrolment_assigned_email_send_task.delay, enrolment.pk), robust=True

@@ -6,7 +6,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 
 from courses.models import RequiredLearning
-from reports.models import CourseRollup
+from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.figures import learners_in_scope
 from reports.selectors.scope import ReportFilters, report_agency_ids
 
@@ -64,6 +64,12 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
         if filters.course_id is None or rule.course_id == filters.course_id
     ]
     people = learners_in_scope(agency_ids=agency_ids).select_related("agency", "team", "job_role")
+    # Courses each person has opened: an assigned course nobody has opened is not "in progress".
+    started = set(
+        ModuleRollup.objects.filter(
+            user__in=people.values("pk"), started_at__isnull=False
+        ).values_list("user_id", "course_id")
+    )
     rollups: dict[int, dict[int, CourseRollup]] = {}
     for row in CourseRollup.objects.filter(
         user__in=people.values("pk"), user__agency_id__in=agency_ids
@@ -91,7 +97,7 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
         for course_id in set(due) | set(mine):
             row = mine.get(course_id)
             title = row.course.title if row else due[course_id][0]
-            status = _course_status(row, due.get(course_id), at)
+            status = _course_status(row, due.get(course_id), at, (person.pk, course_id) in started)
             staff.courses.setdefault(status, []).append(title)
         for titles in staff.courses.values():
             titles.sort()
@@ -100,13 +106,13 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
     return result
 
 
-def _course_status(row: CourseRollup | None, due, at: datetime) -> str:
+def _course_status(row: CourseRollup | None, due, at: datetime, started: bool) -> str:
     if row and row.completed_at and row.completed_at <= at:
         if row.expires_at is None or row.expires_at > at:
             return "completed"
         return "refresher_due"
     if due and due[1] <= at:
         return "overdue"
-    if row and row.in_progress:
+    if row and row.in_progress and started:
         return "in_progress"
-    return "due" if due else "none"
+    return "due" if due or (row and row.in_progress) else "none"

@@ -12,7 +12,8 @@ from courses.models import RequiredLearning
 from reports.selectors.figures import course_figures, monthly_trend
 from reports.selectors.scope import ReportFilters
 from reports.selectors.staff import staff_statuses
-from tests.reports.factories import course_with_modules, when
+from tests.accounts.factories import AgencyFactory, UserFactory
+from tests.reports.factories import course_with_modules, enrol, lead_of, module_done, when
 
 FIELDS = ("required", "enrolled", "in_progress", "completed", "overdue", "refresher_due")
 
@@ -135,3 +136,18 @@ def test_a_rule_for_every_sector_and_role_requires_everyone(world):
     )
     # Everyone registered (9); past due: all but a2 (May) and the two leads (June).
     assert (rows[0].required, rows[0].overdue) == (9, 6)
+
+
+def test_an_assigned_course_nobody_has_opened_is_not_started_for_the_lead(db):
+    agency = AgencyFactory()
+    course, (module,) = course_with_modules(modules=1, title="Assigned course")
+    unopened = UserFactory(agency=agency, last_name="Aardvark")
+    opened = UserFactory(agency=agency, last_name="Badger")
+    enrol(unopened, course, "2026-01-05")
+    module_done(enrol(opened, course, "2026-01-05"), module, "2026-01-06")
+
+    staff = {s.user_id: s for s in staff_statuses(viewer=lead_of(agency), filters=ReportFilters())}
+
+    assert staff[unopened.pk].courses == {"due": ["Assigned course"]}
+    assert staff[unopened.pk].status_label == "Not started"
+    assert staff[opened.pk].courses == {"in_progress": ["Assigned course"]}
