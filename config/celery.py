@@ -46,6 +46,10 @@ app.conf.beat_schedule = {
         "task": "events.reminders_send",
         "schedule": crontab(minute=15),
     },
+    "events.booking_needs_forget": {
+        "task": "events.booking_needs_forget",
+        "schedule": crontab(hour=3, minute=50),
+    },
     # The retention schedule (settings.RETENTION; docs/privacy.md), in the quiet of the night.
     "accounts.retention_apply": {
         "task": "accounts.retention_apply",

@@ -1,6 +1,7 @@
 """Multi-agency training events: EventIndexPage (/events/) > EventPage, with its sessions
 inline, and the bookings people make on those sessions (booking, waiting list, attendance)."""
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -176,6 +177,12 @@ class EventSession(Orderable, ClusterableModel):
         if self.mode == SessionMode.ONLINE and not self.joining_link:
             raise ValidationError({"joining_link": "Give the joining link of an online session."})
 
+    @property
+    def fingerprint(self) -> str:
+        """What a booked person's calendar holds; a change means they are sent an update."""
+        parts = (self.starts_at.isoformat(), self.ends_at.isoformat(), self.mode, self.venue)
+        return hashlib.sha256("|".join((*parts, self.joining_link)).encode()).hexdigest()[:32]
+
     def __str__(self) -> str:
         from django.utils.timezone import localtime
 
@@ -242,6 +249,9 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    # The session's fingerprint when this person was last sent its details (see
+    # booking_updates_send): publishing a changed session sends them an updated invitation.
+    sent_fingerprint = models.CharField(max_length=32, blank=True)
     reminded_week_at = models.DateTimeField(null=True, blank=True)
     reminded_day_at = models.DateTimeField(null=True, blank=True)
 

@@ -152,3 +152,22 @@ def no_shows(
     if date_to:
         rows = rows.filter(session__starts_at__lt=_local_midnight(date_to) + timedelta(days=1))
     return rows
+
+
+def personal_data_for_user(*, user) -> dict:
+    """Everything events holds about a person, for a GDPR download (JSON-serialisable)."""
+    return {
+        "event_bookings": [
+            {
+                "event": b.session.page.title,
+                "session_starts_at": b.session.starts_at.isoformat(),
+                "status": b.status,
+                "registration": str(b.registration),
+                "access_needs": b.access_needs,
+                "dietary_needs": b.dietary_needs,
+                "booked_at": b.created_at.isoformat(),
+                "attendance": b.attendance,
+            }
+            for b in bookings_for_user(user=user)
+        ]
+    }

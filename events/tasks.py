@@ -8,7 +8,12 @@ import smtplib
 
 from celery import shared_task
 
-from events.services.booking import offers_expire, reminders_send
+from events.services.booking import (
+    booking_needs_forget,
+    booking_updates_send,
+    offers_expire,
+    reminders_send,
+)
 from events.services.calendar import booking_email_send
 
 RETRY = {
@@ -36,3 +41,15 @@ def offers_expire_task() -> int:
 def reminders_send_task() -> int:
     """Hourly: reminders a week and a day before each booked session."""
     return reminders_send()
+
+
+@shared_task(name="events.booking_updates_send", acks_late=True)
+def booking_updates_send_task(event_id: int) -> int:
+    """After an event page is published: updated invitations for sessions that changed."""
+    return booking_updates_send(event_id=event_id)
+
+
+@shared_task(name="events.booking_needs_forget")
+def booking_needs_forget_task() -> int:
+    """Nightly: forget access and dietary needs a month after the session."""
+    return booking_needs_forget()

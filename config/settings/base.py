@@ -220,6 +220,7 @@ REPORTING_YEAR_START_MONTH = 4
 PERSONAL_DATA_EXPORTERS = [
     "accounts.selectors.learning_events_for_user",
     "courses.selectors.personal_data_for_user",
+    "events.selectors.personal_data_for_user",
     "scenarios.selectors.personal_data_for_user",
     "tracking.selectors.personal_data_for_user",
     "reports.selectors.personal_data.personal_data_for_user",

@@ -67,6 +67,7 @@ def booking_event_record(*, booking: Booking, kind: EventKind, result: dict | No
 def _confirm(booking: Booking) -> None:
     booking.status = BookingStatus.BOOKED
     booking.offer_expires_at = None
+    booking.sent_fingerprint = booking.session.fingerprint
     booking.save()
     booking_event_record(booking=booking, kind=EventKind.EVENT_BOOKED)
     _email(booking.pk, "booked")
@@ -262,6 +263,43 @@ def offers_expire() -> int:
             if session.starts_at > now:
                 _offer_places(session)
     return expired
+
+
+def booking_updates_send(*, event_id: int) -> int:
+    """Send an updated invitation (SEQUENCE + 1) to each booked person whose session changed
+    since they were last sent its details; returns how many. Idempotent (fingerprints).
+
+    Enqueued after an event page is published (wagtail_hooks.py).
+    """
+    sent = 0
+    session_ids = EventSession.objects.filter(page_id=event_id).values_list("pk", flat=True)
+    for session_id in session_ids:
+        with transaction.atomic():
+            session = _locked(session_id)
+            stale = Booking.objects.filter(session=session, status=BookingStatus.BOOKED).exclude(
+                sent_fingerprint=session.fingerprint
+            )
+            for booking in stale:
+                booking.sequence += 1
+                booking.sent_fingerprint = session.fingerprint
+                booking.save(update_fields=["sequence", "sent_fingerprint"])
+                _email(booking.pk, "updated")
+                sent += 1
+    return sent
+
+
+# Access and dietary needs are kept for the session and this long after it, then forgotten.
+NEEDS_KEPT_DAYS = 30
+
+
+def booking_needs_forget(*, now=None) -> int:
+    """Blank access and dietary needs of sessions that ended NEEDS_KEPT_DAYS ago; idempotent."""
+    cutoff = (now or timezone.now()) - timedelta(days=NEEDS_KEPT_DAYS)
+    return (
+        Booking.objects.filter(session__ends_at__lt=cutoff)
+        .exclude(access_needs="", dietary_needs="")
+        .update(access_needs="", dietary_needs="")
+    )
 
 
 REMINDERS = (("reminder_week", "reminded_week_at", 7), ("reminder_day", "reminded_day_at", 1))

@@ -101,6 +101,7 @@ EMAILS = {
     "declined": ("Booking not approved", None),
     "expired": ("Place offer expired", None),
     "cancelled": ("Booking cancelled", "CANCEL"),
+    "updated": ("Session details changed", "REQUEST"),
     "reminder_week": ("Reminder: one week to go", "REQUEST"),
     "reminder_day": ("Reminder: tomorrow", "REQUEST"),
 }

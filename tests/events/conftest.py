@@ -66,6 +66,7 @@ def act(django_capture_on_commit_callbacks):
     """Call a service as a request would: its on-commit callbacks (emails) run when it returns."""
 
     def call(service, **kwargs):
+        # Callbacks enqueued by callbacks (a publish's task, then its emails) run too.
         with django_capture_on_commit_callbacks(execute=True):
             return service(**kwargs)
 
