@@ -187,6 +187,29 @@ def _check_answers(report: ContentReport, courses: list[ParsedCourse], max_share
         )
 
 
+def _check_scenario_options(report: ContentReport, scenarios: list[dict], max_share: float) -> None:
+    total = longest = 0
+    for data in scenarios:
+        for node in data["nodes"]:
+            choices = node.get("choices") or []
+            best = [len(c["label"]) for c in choices if c.get("rating") == "recommended"]
+            others = [len(c["label"]) for c in choices if c.get("rating") != "recommended"]
+            if not best or not others:
+                continue
+            total += 1
+            longest += max(best) > max(others)
+    report.figures["scenario decisions where the recommended choice is the longest"] = (
+        f"{longest} of {total}"
+    )
+    if total and longest / total > max_share:
+        report.add(
+            "answer_length",
+            "all scenario decisions",
+            f"the recommended choice is the longest in {longest} of {total} "
+            f"(at most {max_share:.0%} allowed): it can be guessed by length",
+        )
+
+
 def _check_traceability(
     report: ContentReport, content: Path, courses: list[ParsedCourse], min_words: int
 ) -> None:
@@ -305,6 +328,7 @@ def content_check(
     today: datetime.date | None = None,
     minimum_ease: float = 50.0,
     max_longest_share: float = 0.4,
+    max_recommended_share: float = 0.5,
     run_length: int = 8,
     min_teaching_words: int = 60,
     review_months: int = 24,
@@ -327,6 +351,7 @@ def content_check(
         review_months=review_months,
     )
     _check_answers(report, courses, max_longest_share)
+    _check_scenario_options(report, scenario_data, max_recommended_share)
     grams = _review_grams(review, run_length)
     copied = 0
     for text in texts:

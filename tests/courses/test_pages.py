@@ -82,3 +82,35 @@ def test_unpublished_or_unknown_modules_are_not_found(client, learner, course):
     assert client.get(f"{course.url}no-such-module/").status_code == 404
     module.unpublish()
     assert client.get(f"{course.url}module-one/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_module_page_marks_local_practice_and_lists_its_sources_and_review_date(client):
+    import datetime
+
+    from tests.accounts.factories import UserFactory
+    from tests.courses.factories import block_id, section
+
+    course = CoursePageFactory()
+    local = {
+        "type": "local_practice",
+        "value": {
+            "key": "police-care-plan",
+            "area": "Greater Manchester",
+            "title": "A plan for every episode",
+            "text": "Police submit a care plan each time.",
+        },
+        "id": block_id(),
+    }
+    module = ModulePageFactory(
+        parent=course,
+        body=[section("Local", local)],
+        references="[Working Together 2023](https://www.gov.uk/)",
+        last_reviewed=datetime.date(2026, 12, 3),
+    )
+    client.force_login(UserFactory())
+    page = client.get(module.url).content.decode()
+    assert "Local practice: Greater Manchester" in page
+    assert "Police submit a care plan each time." in page
+    assert '<a href="https://www.gov.uk/"' in page and "Working Together 2023" in page
+    assert '<time datetime="2026-12-03">3 December 2026</time>' in page
