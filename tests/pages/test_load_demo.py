@@ -8,6 +8,10 @@ from django.core.management import call_command
 
 from accounts.models import Agency, JobRole, Sector, Team, User
 from accounts.roles import Role
+from courses.models import RequiredLearning
+from reports.selectors.scope import ReportFilters
+from reports.selectors.staff import staff_statuses
+from tests.courses.factories import CoursePageFactory, ModulePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +79,21 @@ def test_load_demo_loads_content_when_that_command_exists(monkeypatch):
     call_command("load_demo", stdout=io.StringIO())
 
     assert calls == ["load_content", "load_events"]  # events after their prerequisite courses
+
+
+def test_load_demo_gives_the_reports_required_and_overdue_learners_in_several_agencies(
+    monkeypatch,
+):
+    course = CoursePageFactory(title="Missing children: the basics")
+    ModulePageFactory(parent=course)
+    run(monkeypatch)
+    run(monkeypatch)  # idempotent
+
+    assert RequiredLearning.objects.filter(course=course).exists()
+    admin = User.objects.get(groups__name=Role.PARTNERSHIP_ADMIN.value)
+    for slug in ("gmp", "oldham-csc", "nca-nhs"):
+        agency = Agency.objects.get(slug=slug)
+        staff = staff_statuses(viewer=admin, filters=ReportFilters(agency_id=agency.pk))
+        statuses = {row.status for row in staff}
+        assert {"overdue", "completed", "refresher_due"} <= statuses, slug
+    assert User.objects.filter(agency__slug="gmp", membership_status="pending").count() == 2

@@ -7,6 +7,7 @@ run where ``DEMO_DATA_ALLOWED`` is off (production settings): its accounts have 
 import base64
 import os
 import secrets
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
@@ -16,9 +17,19 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Agency, AgencyDomain, JobRole, MembershipStatus, Sector, Team, User
 from accounts.roles import PRIVILEGED_GROUPS, Role
+from courses.models import (
+    Completion,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    ModuleProgress,
+    RequiredLearning,
+)
+from reports.services.rollup import rollup_rebuild
 
 DEFAULT_PASSWORD = "safeguarding-demo-2026"  # noqa: S105  printed for the demo; never production
 
@@ -78,6 +89,20 @@ AGENCIES = [
         "youth.example.org",
         ["Detached youth work", "Roma, Gypsy and Traveller outreach"],
     ),
+]
+
+# Given and family names for demonstration staff (fictional).
+DEMO_NAMES = [
+    ("Amira", "Hussain"),
+    ("Ben", "Clarke"),
+    ("Chloe", "Wright"),
+    ("Dev", "Patel"),
+    ("Ellen", "Murphy"),
+    ("Farid", "Khan"),
+    ("Grace", "Okafor"),
+    ("Harry", "Lees"),
+    ("Isla", "Bennett"),
+    ("Jamal", "Ahmed"),
 ]
 
 # name, slug, sectors (empty: any)
@@ -159,8 +184,108 @@ class Command(BaseCommand):
             call_command("load_content", stdout=self.stdout, stderr=self.stderr)
         # After the curriculum: an event's prerequisite is a seed course.
         call_command("load_events", stdout=self.stdout, stderr=self.stderr)
+        with transaction.atomic():
+            staff = self._practice(agencies, roles)
+        if staff:
+            self.stdout.write(f"Demo staff and their training records: {staff} people.")
         # Last, so the accounts table is what a person sees above the server's first lines.
         self._print(accounts, password)
+
+    def _practice(self, agencies, roles) -> int:
+        """Required-learning rules and staff at several agencies who have completed, started,
+        not started or let lapse their required courses, so that every report has figures.
+
+        Staff have no usable password. Idempotent: people are keyed on their email address and
+        get training records only once; the report rollups are rebuilt from the records.
+        """
+        courses = list(CoursePage.objects.live().order_by("title")[:2])
+        if not courses:
+            return 0
+        year_ago = timezone.now() - timedelta(days=365)
+        for course, sectors, months in (
+            (courses[0], [], 3),
+            (courses[-1], [Sector.POLICE, Sector.CHILDRENS_SOCIAL_CARE], 6),
+        ):
+            # Dated a year back, so people who joined long ago are already overdue.
+            RequiredLearning.objects.get_or_create(
+                course=course,
+                defaults={"sectors": sectors, "due_within_months": months, "created_at": year_ago},
+            )
+        count = 0
+        for slug, size in (("gmp", 10), ("oldham-csc", 8), ("nca-nhs", 6), ("oldham-schools", 6)):
+            agency = agencies[slug]
+            teams = list(agency.teams.order_by("name"))
+            domain = agency.domains.first().domain
+            for n in range(size):
+                count += self._staff_member(agency, teams[n % len(teams)], domain, n, courses)
+        for n in range(2):  # waiting for the police lead's approval (the home page says so)
+            User.objects.get_or_create(
+                email=f"new.starter{n + 1}@{agencies['gmp'].domains.first().domain}",
+                defaults={
+                    "first_name": "New",
+                    "last_name": f"Starter {n + 1}",
+                    "agency": agencies["gmp"],
+                    "membership_status": MembershipStatus.PENDING,
+                },
+            )
+        rollup_rebuild()
+        return count
+
+    @staticmethod
+    def _staff_member(agency, team, domain, n, courses) -> int:
+        """One member of staff; by position: completed (0-2), started (3-4), lapsed (5), never
+        started though they joined long ago (the rest: overdue)."""
+        first, last = DEMO_NAMES[n % len(DEMO_NAMES)]
+        now = timezone.now()
+        joined = now - timedelta(days=30 if n == 4 else 300 + 7 * n)
+        user, created = User.objects.get_or_create(
+            email=f"{first}.{last}.{agency.slug}@{domain}".lower(),
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "agency": agency,
+                "team": team,
+                "membership_status": MembershipStatus.APPROVED,
+                "date_joined": joined,
+            },
+        )
+        if not created or Enrolment.objects.filter(user=user).exists():
+            return 1
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        course = courses[0]
+        modules = list(course.get_children().live().specific())
+        if n >= 6 or not modules:
+            return 1
+        started = joined + timedelta(days=10)
+        done = n <= 2 or n == 5
+        enrolment = Enrolment.objects.create(
+            user=user,
+            course=course,
+            enrolled_at=started,
+            status=EnrolmentStatus.COMPLETED if done else EnrolmentStatus.IN_PROGRESS,
+            completed_at=started + timedelta(days=5) if done else None,
+            last_module=modules[0],
+        )
+        for module in modules if done else modules[:1]:
+            ModuleProgress.objects.create(
+                enrolment=enrolment,
+                module=module,
+                started_at=started,
+                completed_at=started + timedelta(days=5) if done else None,
+            )
+        if done:
+            # The lapsed one (5) completed long ago on a 3-month refresher: now refresher due.
+            completed_at = started + timedelta(days=5)
+            Completion.objects.create(
+                user=user,
+                course=course,
+                enrolment=enrolment,
+                completed_at=completed_at,
+                expires_at=completed_at + timedelta(days=90 if n == 5 else 730),
+                score=100,
+            )
+        return 1
 
     def _agencies(self) -> dict[str, Agency]:
         agencies = {}
