@@ -118,6 +118,15 @@ def user_can_mark_register(*, user, session: EventSession) -> bool:
     return EventSession.objects.filter(pk=session.pk, trainers=user).exists()
 
 
+def sessions_for_trainer(*, user) -> QuerySet[EventSession]:
+    """The sessions the person trains, from a day ago on, soonest first (for their registers)."""
+    return (
+        EventSession.objects.filter(trainers=user, ends_at__gte=timezone.now() - timedelta(days=1))
+        .select_related("page")
+        .order_by("starts_at")
+    )
+
+
 def register_bookings(*, session: EventSession) -> QuerySet[Booking]:
     """The people with a place on the session (and anyone already marked), by name."""
     return (

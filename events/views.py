@@ -18,6 +18,7 @@ from events.selectors import (
     no_shows,
     register_bookings,
     session_places_left,
+    sessions_for_trainer,
     sessions_upcoming,
     user_can_mark_register,
 )
@@ -66,9 +67,12 @@ def book(request, session_id: int):
 @login_required
 @require_GET
 def my_bookings(request):
-    return render(
-        request, "events/my_bookings.html", {"bookings": bookings_for_user(user=request.user)}
-    )
+    context = {
+        "bookings": bookings_for_user(user=request.user),
+        "training": sessions_for_trainer(user=request.user),
+        "is_lead": user_report_agencies(user=request.user).exists(),
+    }
+    return render(request, "events/my_bookings.html", context)
 
 
 ACTIONS = {"cancel": booking_cancel, "accept": booking_offer_accept}

@@ -123,3 +123,17 @@ def test_my_bookings_offers_accept_and_cancel_buttons(client, session, learners)
     client.post(reverse("events:booking_action", args=[waiting.pk, "accept"]))
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.BOOKED
+
+
+def test_trainers_find_their_registers_and_leads_their_agency_pages(
+    client, session, trainer, lead, learners
+):
+    client.force_login(trainer)
+    page = client.get(reverse("events:my_bookings")).content.decode()
+    assert reverse("events:register", args=[session.pk]) in page
+    assert reverse("events:staff") not in page
+    client.force_login(lead)
+    page = client.get(reverse("events:my_bookings")).content.decode()
+    assert reverse("events:staff") in page
+    assert reverse("events:approvals") in page
+    assert reverse("events:register", args=[session.pk]) not in page
