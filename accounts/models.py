@@ -188,6 +188,12 @@ class User(AbstractUser):
         max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.APPROVED
     )
     started_on = models.DateField("start date", null=True, blank=True)
+    left_on = models.DateField(
+        "leaving date",
+        null=True,
+        blank=True,
+        help_text="From this date they cannot sign in and drop out of coverage and reminders.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

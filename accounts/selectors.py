@@ -1,7 +1,7 @@
 """Reads about people, roles and agencies. Permission checks live here and are tested."""
 
 from allauth.mfa.models import Authenticator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Agency, AgencyDomain, MembershipStatus, Team, User
 from accounts.roles import PRIVILEGED_GROUPS, Role
@@ -147,3 +147,12 @@ def learning_events_for_user(*, user) -> dict:
             for event in events
         ]
     }
+
+
+def not_left_q(*, prefix: str = "", on=None) -> Q:
+    """People who have not left by ``on`` (today): no leaving date, or a later one. Coverage
+    denominators and reminders use it, so leavers drop out from their leaving date."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})

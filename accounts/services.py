@@ -1,7 +1,7 @@
 """Writes about people and their agency membership, and the personal-data export."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import partial
 
 from allauth.account.models import EmailAddress
@@ -364,3 +364,64 @@ def identity_provider_save(
     link.agency, link.social_app, link.tenant_id = agency, app, tenant_id.strip()
     link.save()
     return link
+
+
+def _may_manage(by: User, member: User) -> bool:
+    return user_is_partnership_admin(user=by) or user_can_decide_membership(user=by, member=member)
+
+
+@transaction.atomic
+def person_mark_left(*, by: User, member: User, left_on: date) -> User:
+    """Record that a member leaves (or left) their agency on ``left_on``. From that date they
+    cannot sign in (deactivated now if it has come, else by ``leavers_deactivate``) and drop
+    out of coverage and reminders; their records stay for the retention period. Raises
+    PermissionDenied unless ``by`` leads the member's agency or is a partnership admin."""
+    if not _may_manage(by, member) or by.pk == member.pk:
+        raise PermissionDenied("Only a lead of the member's agency can mark them as left.")
+    member.left_on = left_on
+    fields = ["left_on"]
+    if left_on <= timezone.localdate():
+        member.is_active = False
+        fields.append("is_active")
+    member.save(update_fields=fields)
+    logger.info("user %s leaves on %s (recorded by %s)", member.pk, left_on, by.pk)
+    return member
+
+
+def leavers_import(*, by: User, agency: Agency, csv_text: str) -> list[str]:
+    """Mark the people in a CSV (columns email, leaving date) as left, all or nothing; returns
+    the errors by row (nothing is changed when there are any)."""
+    import csv
+    import io
+
+    from accounts.staff_import import csv_date_parse
+
+    reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
+    headers = {(h or "").strip().lower(): h for h in reader.fieldnames or []}
+    if "email" not in headers or "leaving date" not in headers:
+        return ["The file needs an email and a leaving date column (first row)."]
+    rows, errors = [], []
+    members = {u.email: u for u in User.objects.filter(agency=agency)}
+    for line, raw in enumerate(reader, start=2):
+        email = (raw.get(headers["email"]) or "").strip().lower()
+        member = members.get(email)
+        if member is None:
+            errors.append(f"Row {line}: {email or 'the email'} is not a member of {agency}.")
+            continue
+        try:
+            rows.append((member, csv_date_parse((raw.get(headers["leaving date"]) or "").strip())))
+        except ValueError as bad:
+            errors.append(f"Row {line}: {bad}")
+    if errors:
+        return errors
+    with transaction.atomic():
+        for member, left_on in rows:
+            person_mark_left(by=by, member=member, left_on=left_on)
+    return []
+
+
+def leavers_deactivate(*, today: date | None = None) -> int:
+    """Deactivate everyone whose leaving date has come (daily, beat); returns how many.
+    Idempotent."""
+    today = today or timezone.localdate()
+    return User.objects.filter(left_on__lte=today, is_active=True).update(is_active=False)

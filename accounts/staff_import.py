@@ -61,7 +61,7 @@ class ImportPlan:
         return any(row.action == Action.ERROR for row in self.rows)
 
 
-def _parse_date(text: str) -> date:
+def csv_date_parse(text: str) -> date:
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, pattern).date()
@@ -141,7 +141,7 @@ def staff_import_plan(*, agency: Agency, csv_text: str) -> ImportPlan:
         started_on = None
         if row.get("start_date"):
             try:
-                started_on = _parse_date(row["start_date"])
+                started_on = csv_date_parse(row["start_date"])
             except ValueError as bad:
                 errors.append(str(bad))
         user = existing.get(email)

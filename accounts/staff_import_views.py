@@ -7,6 +7,7 @@ progress the next page shows (it refreshes itself, so a 10,000-row file needs no
 import uuid
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import Agency
-from accounts.selectors import user_report_agencies
+from accounts.models import Agency, User
+from accounts.selectors import user_is_agency_lead, user_report_agencies
+from accounts.services import leavers_import, person_mark_left
 from accounts.staff_import import PENDING_SECONDS, Action, pending_key, staff_import_plan
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -93,3 +95,58 @@ def staff_import_progress_view(request: HttpRequest, token: str) -> HttpResponse
     _agencies(request)
     progress = cache.get(pending_key(token) + ":progress") or {"state": "unknown"}
     return render(request, "account/staff_import_progress.html", {"progress": progress})
+
+
+class LeaverForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    left_on = forms.DateField(
+        label="Leaving date",
+        help_text="For example, 2026-12-31.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+
+
+class LeaversFileForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns: email, leaving date.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leavers_view(request: HttpRequest) -> HttpResponse:
+    """Agency leads mark their members as left, one by one or from a CSV file."""
+    if not user_is_agency_lead(user=request.user):
+        raise PermissionDenied("Only agency leads can mark leavers.")
+    agency = request.user.agency
+    one = LeaverForm(request.POST if "email" in request.POST else None)
+    many = LeaversFileForm(
+        request.POST if "csv" in request.POST else None,
+        request.FILES if "csv" in request.POST else None,
+    )
+    if one.is_bound and one.is_valid():
+        member = User.objects.filter(agency=agency, email=one.cleaned_data["email"].lower()).first()
+        if member is None:
+            one.add_error("email", f"No member of {agency} has this email address.")
+        else:
+            try:
+                person_mark_left(
+                    by=request.user, member=member, left_on=one.cleaned_data["left_on"]
+                )
+            except PermissionDenied as refusal:
+                one.add_error("email", str(refusal))
+            else:
+                messages.success(request, f"{member} leaves on {member.left_on:%d %B %Y}.")
+                return redirect("accounts:leavers")
+    if many.is_bound and many.is_valid():
+        text = many.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
+        errors = leavers_import(by=request.user, agency=agency, csv_text=text)
+        if not errors:
+            messages.success(request, "The leavers in the file are recorded.")
+            return redirect("accounts:leavers")
+        for error in errors[:50]:
+            many.add_error("file", error)
+    leavers = User.objects.filter(agency=agency, left_on__isnull=False).order_by("-left_on")
+    return render(
+        request,
+        "account/leavers.html",
+        {"agency": agency, "one": one, "many": many, "leavers": leavers[:200]},
+    )

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from accounts.services import (
     accounts_retention_apply,
+    leavers_deactivate,
     membership_decision_notify,
     membership_pending_notify,
     staff_invitations_send,
@@ -42,3 +43,9 @@ def staff_import_apply_task(token: str) -> dict:
     from accounts.staff_import import staff_import_run
 
     return staff_import_run(token=token)
+
+
+@shared_task(name="accounts.leavers_deactivate")
+def leavers_deactivate_task() -> int:
+    """Stop leavers signing in from their leaving date (daily, beat)."""
+    return leavers_deactivate()

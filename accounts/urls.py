@@ -8,6 +8,7 @@ account_patterns = [
     path("waiting/", views.membership_waiting, name="membership_waiting"),
     path("agency/members/", views.agency_members_view, name="agency_members"),
     path("agency/staff/import/", staff_import_views.staff_import_view, name="staff_import"),
+    path("agency/leavers/", staff_import_views.leavers_view, name="leavers"),
     path(
         "agency/staff/import/<str:token>/",
         staff_import_views.staff_import_progress_view,

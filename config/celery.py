@@ -13,6 +13,10 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     # Each app adds its periodic tasks here, named "<app>.<task>".
+    "accounts.leavers_deactivate": {
+        "task": "accounts.leavers_deactivate",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "courses.refresher_reminders_send": {
         "task": "courses.refresher_reminders_send",
         "schedule": crontab(hour=7, minute=0),

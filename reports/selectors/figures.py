@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from accounts.models import Agency, JobRole, MembershipStatus, Sector, Team, User
+from accounts.selectors import not_left_q
 from courses.models import CoursePage, ModulePage, RequiredLearning
 from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.scope import GROUPINGS, ReportFilters, report_agency_ids
@@ -56,12 +57,15 @@ class FigureRow:
 def learners_in_scope(*, agency_ids: list[int]):
     """Active, approved people in the agencies: the registered learners of coverage."""
     return User.objects.filter(
-        is_active=True, membership_status=MembershipStatus.APPROVED, agency_id__in=agency_ids
+        not_left_q(),
+        is_active=True,
+        membership_status=MembershipStatus.APPROVED,
+        agency_id__in=agency_ids,
     )
 
 
 def _user_scope(agency_ids: list[int]) -> Q:
-    return Q(
+    return not_left_q(prefix="user__") & Q(
         user__is_active=True,
         user__membership_status=MembershipStatus.APPROVED,
         user__agency_id__in=agency_ids,
