@@ -288,6 +288,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_TIMEZONE = TIME_ZONE
 
 WAGTAIL_SITE_NAME = "Safeguarding training"
+# No Gravatar: the CSP blocks it (and it would tell a third party who uses the admin).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The database backend picks PostgreSQL full-text search there; stem English words
