@@ -232,3 +232,12 @@ def test_privileged_people_need_no_second_factor_here_after_one_at_their_provide
     session.save()
     response = client.get("/accounts/profile/")
     assert (response.status_code == 302 and "/2fa/" in response["Location"]) is sent_to_enrol
+
+
+def test_a_leaver_cannot_sign_in_with_their_agency_account(client, oidc_provider):
+    link = agency_sign_in(server_url=oidc_provider.url)
+    leaver = UserFactory(email=f"gone@{DOMAIN}", agency=link.agency, is_active=False)
+    response = client.get(provider_sign_in(start_sign_in(client), f"gone@{DOMAIN}"))
+    assert signed_in_user(client) is None
+    assert response.status_code == 302 and "inactive" in response["Location"]
+    assert User.objects.filter(email=leaver.email).count() == 1
