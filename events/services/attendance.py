@@ -50,7 +50,12 @@ def register_mark(*, session: EventSession, marks: dict[int, str], marked_by) ->
     if timezone.now() < session.starts_at - REGISTER_OPENS:
         raise BookingError("The register opens an hour before the session starts.")
     changed = 0
-    bookings = register_bookings(session=session).filter(pk__in=list(marks)).select_for_update()
+    # of=self: the person's agency is an outer join, which PostgreSQL cannot lock.
+    bookings = (
+        register_bookings(session=session)
+        .filter(pk__in=list(marks))
+        .select_for_update(of=("self",))
+    )
     for booking in bookings:
         new, old = marks[booking.pk], booking.attendance
         if new == old:
