@@ -126,29 +126,6 @@ def team_choices_by_agency() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(grouped.items())
 
 
-def learning_events_for_user(*, user) -> dict:
-    """A personal-data section: every learning event recorded for the user, oldest first."""
-    from courses.models import LearningEvent
-
-    events = LearningEvent.objects.filter(user=user).order_by("occurred_at")
-    return {
-        "learning_events": [
-            {
-                "id": str(event.id),
-                "kind": event.kind,
-                "activity": event.activity,
-                "occurred_at": event.occurred_at.isoformat(),
-                "registration": str(event.registration) if event.registration else None,
-                "course_id": event.course_id,
-                "module_id": event.module_id,
-                "result": event.result,
-                "extra": event.extra,
-            }
-            for event in events
-        ]
-    }
-
-
 def not_left_q(*, prefix: str = "", on=None) -> Q:
     """People who have not left by ``on`` (today): no leaving date, or a later one. Coverage
     denominators and reminders use it, so leavers drop out from their leaving date."""

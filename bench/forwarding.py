@@ -86,8 +86,9 @@ def record_events(count: int):
     from django.db import transaction
 
     from accounts.models import Agency, User
-    from courses.models import CourseIndexPage, CoursePage, EventKind
-    from courses.services import learning_event_record
+    from courses.models import CourseIndexPage, CoursePage
+    from learning.models import EventKind
+    from learning.services import learning_event_record
     from tracking.models import LRSDestination
     from tracking.services.destinations import destination_create
 

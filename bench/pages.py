@@ -180,7 +180,7 @@ def setup_data(workdir: Path) -> dict:
     from django.test import Client
 
     from courses.models import ModulePage
-    from courses.selectors import module_check_blocks
+    from courses.selectors.structure import module_check_blocks
     from courses.services.course_files import course_import
     from courses.services.learning import check_answer, enrolment_create, reflection_save
 

@@ -377,7 +377,8 @@ def main() -> None:
         from django.utils import timezone
 
         from accounts.models import User
-        from courses.models import EventKind, LearningEvent, ModuleProgress
+        from courses.models import ModuleProgress
+        from learning.models import EventKind, LearningEvent
         from reports.selectors.figures import course_figures
         from reports.selectors.scope import ReportFilters
         from reports.services.rollup import rollup_apply_event, rollup_rebuild

@@ -1,32 +1,18 @@
 """Module content blocks, all on one BaseStreamBlock, grouped into sections (the unit of progress).
 
-Markdown is rendered with ``markdown`` and sanitised with ``nh3`` (no scripts, no event handlers).
+Markdown is rendered and sanitised by ``pages.markdown`` (no scripts, no event handlers).
 """
 
-from functools import lru_cache
-
-import markdown as markdown_lib
-import nh3
 from django.core.exceptions import ValidationError
-from django.utils.safestring import SafeString, mark_safe
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from pages.markdown import markdown_html
+
 REVIEW_REFERENCES = [f"LP{n}" for n in range(1, 5)] + [f"R{n}" for n in range(1, 12)]
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
-
-
-@lru_cache(maxsize=4096)
-def markdown_html(text: str) -> SafeString:
-    """Render Markdown to sanitised HTML: nh3 strips scripts, styles and event handlers.
-
-    Memoised per process: the output depends only on the text, and Python-Markdown is the
-    slowest step of a module page (this is not a page cache; learner state is never cached).
-    """
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "tables", "attr_list"])
-    return mark_safe(nh3.clean(html, link_rel="noopener noreferrer"))  # noqa: S308  (sanitised)
 
 
 class MarkdownBlock(blocks.TextBlock):

@@ -10,18 +10,15 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import user_is_agency_lead, user_is_partnership_admin
 from courses.forms import ActionPlanForm, AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
-from courses.selectors import (
+from courses.selectors.action_plans import (
     action_plan_for_course,
     action_plan_for_viewer,
     action_plans_for_lead,
     action_plans_for_learner,
-    assignable_learners,
-    certificate_for_user,
-    certificate_verify,
-    course_modules,
-    module_block,
-    my_learning,
 )
+from courses.selectors.records import certificate_for_user, certificate_verify
+from courses.selectors.requirements import assignable_learners, my_learning
+from courses.selectors.structure import course_modules, module_block
 from courses.services.action_plans import action_plan_save
 from courses.services.certificates import certificate_pdf
 from courses.services.learning import (

@@ -93,7 +93,7 @@ def event_overview(*, event: EventPage, user) -> dict:
             status__in=[BookingStatus.CANCELLED, BookingStatus.DECLINED, BookingStatus.EXPIRED]
         ):
             bookings[booking.session_id] = booking
-        from courses.selectors import prerequisites_missing
+        from courses.selectors.learner import prerequisites_missing
 
         missing = prerequisites_missing(user=user, course=event)
     rows = [(session, bookings.get(session.pk)) for session in sessions]

@@ -145,23 +145,6 @@ def score_range(*, state: engine.State) -> tuple[int, int] | None:
     return (min(scores), max(scores)) if scores else None
 
 
-def attempt_course_completion(*, attempt: Attempt):
-    """The completion of the launching module's course if it came during this attempt, else None."""
-    if attempt.module_id is None or attempt.is_preview:
-        return None
-    from courses.models import ModulePage
-    from courses.selectors import completion_latest
-
-    module = ModulePage.objects.filter(pk=attempt.module_id).first()
-    parent = module.get_parent() if module else None
-    if parent is None:
-        return None
-    completion = completion_latest(user=attempt.learner, course_id=parent.pk)
-    if completion is None or completion.completed_at < attempt.started_at:
-        return None
-    return parent.specific, completion
-
-
 def attempt_unfinished(*, user, scenario: Scenario, preview: bool = False) -> Attempt | None:
     """The learner's most recent attempt at the scenario that is not yet completed."""
     return (

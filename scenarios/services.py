@@ -1,8 +1,9 @@
 """Writes for scenarios: a learner's attempt (start, choose, back, break) and duplication.
 
-Every launch, choice, suspension and completion goes through courses.services
+Every launch, choice, suspension and completion goes through learning.services
 .learning_event_record, so the tracking app can emit xAPI statements (``answered`` with the
-chosen option for each decision). Preview attempts by editors record nothing there.
+chosen option for each decision) and courses can re-check completion. Preview attempts by
+editors record nothing there.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import EventKind
-from courses.services import learning_event_record
-from courses.services.learning import enrolments_reevaluate
+from learning.models import EventKind
+from learning.services import learning_event_record
 from pages.media import MediaFileError, imported_image
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
@@ -146,6 +146,10 @@ def attempt_choose(
     if result.state.finished:
         attempt.status = AttemptStatus.COMPLETED
         attempt.finished_at = timezone.now()
+    # Saved before the completion event: its subscribers (a course embedding this scenario may
+    # now be complete, courses.services.learning) read the finished attempt.
+    attempt.save()
+    if result.state.finished:
         _record(
             attempt,
             EventKind.SCENARIO_COMPLETED,
@@ -157,11 +161,6 @@ def attempt_choose(
             },
             {"ending": result.node.key, "path": result.state.path},
         )
-    attempt.save()
-    if result.state.finished and not attempt.is_preview:
-        # A course that embeds this scenario may now be complete, without the learner having
-        # to return to the module first.
-        enrolments_reevaluate(user=attempt.learner)
     return result
 
 

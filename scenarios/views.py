@@ -22,7 +22,6 @@ from scenarios.forms import ChoiceForm
 from scenarios.models import Attempt, AttemptStatus, Scenario
 from scenarios.selectors import (
     attempt_choices,
-    attempt_course_completion,
     attempt_for_learner,
     attempt_played,
     attempt_unfinished,
@@ -66,10 +65,11 @@ def _module(raw: str | None) -> Page | None:
     crafted id cannot show a draft or another page's title on the break and end pages."""
     if not raw or not raw.isdigit():
         return None
-    from courses.models import ModulePage
-
-    module = ModulePage.objects.live().filter(pk=int(raw)).first()
-    return module
+    # Read by content type, not by importing courses (which builds on scenarios).
+    modules = Page.objects.live().filter(
+        content_type__app_label="courses", content_type__model="modulepage"
+    )
+    return modules.filter(pk=int(raw)).first()
 
 
 def _url(name: str, attempt: Attempt) -> str:
@@ -238,7 +238,6 @@ def attempt_end(request: HttpRequest, registration) -> HttpResponse:
         *(s["choice"].learning_points for s in steps if s["choice"])
     )
     learning_points = [label for code, label in LEARNING_POINTS if code in codes]
-    course, completion = attempt_course_completion(attempt=attempt) or (None, None)
     return render(
         request,
         "scenarios/attempt_end.html",
@@ -251,7 +250,5 @@ def attempt_end(request: HttpRequest, registration) -> HttpResponse:
             "learning_points": learning_points,
             "services": services_for_ids(ids=list(ending.services)),
             "score_range": score_range(state=state),
-            "course": course,
-            "completion": completion,
         },
     )

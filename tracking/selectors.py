@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from courses.models import EventKind, LearningEvent
+from learning.models import EventKind, LearningEvent
 from tracking.lrs.agents import agent_ifi
 from tracking.lrs.models import Statement
 from tracking.models import Delivery, DeliveryState, LRSDestination

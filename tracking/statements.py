@@ -27,7 +27,7 @@ from tincan import (
     Verb,
 )
 
-from courses.models import EventKind
+from learning.models import EventKind
 from tracking import vocabulary as v
 
 XAPI_VERSION = "1.0.3"
@@ -153,7 +153,7 @@ def _result(event, **more) -> Result | None:
 
 
 def _check_parts(event, course) -> _Parts:
-    from courses.selectors import module_block
+    from courses.selectors.structure import module_block
 
     _, module_id, block_id = event.activity.split(":", 2)
     block = module_block(module=event.module.specific, block_id=block_id)

@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     # Our apps first so their templates override third-party ones.
     "accounts",
     "pages",
+    "learning",
     "courses",
     "scenarios",
     "directory",
@@ -215,11 +216,19 @@ LRS_DESTINATION_ALLOWED_HOSTS = env_list("LRS_DESTINATION_ALLOWED_HOSTS", [])
 # never custom ranges, so that overlapping ranges cannot be differenced (reports/selectors).
 REPORTING_YEAR_START_MONTH = 4
 
+# Learning events (learning.services.learning_event_record): callables taking event=..., run in
+# the event's transaction, so what they write exists exactly when the event does.
+LEARNING_EVENT_SUBSCRIBERS = [
+    "reports.services.rollup.rollup_apply_event",
+    "tracking.services.learning_event_track",
+    "courses.services.learning.learning_event_course_reevaluate",
+]
+
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
 PERSONAL_DATA_EXPORTERS = [
-    "accounts.selectors.learning_events_for_user",
-    "courses.selectors.personal_data_for_user",
+    "learning.selectors.personal_data_for_user",
+    "courses.selectors.records.personal_data_for_user",
     "events.selectors.personal_data_for_user",
     "scenarios.selectors.personal_data_for_user",
     "tracking.selectors.personal_data_for_user",

@@ -1,6 +1,5 @@
-"""Course models: pages, learning records, completions and certificates, learning events."""
+"""Course models: pages, learning records, completions and certificates."""
 
-from courses.models.events import EventKind, LearningEvent
 from courses.models.learning import (
     CheckAnswer,
     Completion,
@@ -30,8 +29,6 @@ __all__ = [
     "Enrolment",
     "EnrolmentSource",
     "EnrolmentStatus",
-    "EventKind",
-    "LearningEvent",
     "ModulePage",
     "ModuleProgress",
     "Reflection",

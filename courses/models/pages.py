@@ -61,7 +61,7 @@ class CourseIndexPage(ViewRestrictedPage):
 
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogueFilterForm
-        from courses.selectors import course_catalogue
+        from courses.selectors.structure import course_catalogue
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
@@ -155,7 +155,7 @@ class CoursePage(ViewRestrictedPage):
         return markdown_html(self.description)
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import course_overview
+        from courses.selectors.learner import course_overview
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_overview(course=self, user=request.user))
@@ -222,7 +222,7 @@ class ModulePage(ViewRestrictedPage):
         return super().serve(request, *args, course=course, visit=visit, **kwargs)
 
     def get_context(self, request, *args, course=None, visit=None, **kwargs):
-        from courses.selectors import module_view
+        from courses.selectors.learner import module_view
 
         context = super().get_context(request, *args, **kwargs)
         context.update(

@@ -16,22 +16,21 @@ from courses.models import (
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
-    EventKind,
     ModulePage,
     ModuleProgress,
     Reflection,
     SectionView,
 )
-from courses.selectors import (
+from courses.selectors.learner import prerequisites_missing, scenarios_completed
+from courses.selectors.structure import (
     course_modules,
     module_block,
     module_check_blocks,
     module_scenario_ids,
     module_section_ids,
-    prerequisites_missing,
-    scenarios_completed,
 )
-from courses.services import learning_event_record
+from learning.models import EventKind, LearningEvent
+from learning.services import learning_event_record
 
 
 class LearningError(Exception):
@@ -369,6 +368,12 @@ def enrolments_reevaluate(*, user) -> list[Completion]:
         if completion:
             completions.append(completion)
     return completions
+
+
+def learning_event_course_reevaluate(*, event: LearningEvent) -> None:
+    """A learning event subscriber: a completed scenario may complete the courses embedding it."""
+    if event.kind == EventKind.SCENARIO_COMPLETED:
+        enrolments_reevaluate(user=event.user)
 
 
 @transaction.atomic

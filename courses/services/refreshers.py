@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from accounts.roles import Role
 from courses.models import Completion, RefresherNotice, RefresherNoticeKind
-from courses.selectors import REFRESHER_WARNING_DAYS, agency_overdue_staff
+from courses.selectors.requirements import REFRESHER_WARNING_DAYS, agency_overdue_staff
 
 
 def _latest_per_course(completions):

@@ -2,9 +2,18 @@
 
 from django import template
 
-from courses.blocks import markdown_html
+from courses.selectors import learner as selectors
+from pages.markdown import markdown_html
 
 register = template.Library()
+
+
+@register.inclusion_tag("courses/attempt_course_completion.html")
+def attempt_course_completion(attempt) -> dict:
+    """``{% attempt_course_completion attempt %}``: the completion banner on a scenario's end page
+    when the attempt completed the course of the module it was launched from."""
+    course, completion = selectors.attempt_course_completion(attempt=attempt) or (None, None)
+    return {"course": course, "completion": completion}
 
 
 @register.filter(name="markdown")

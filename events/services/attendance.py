@@ -8,10 +8,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from courses.models import EventKind
 from events.models import COMPLETING, PRESENT, Booking, EventSession
 from events.selectors import register_bookings, user_can_mark_register
 from events.services.booking import BookingError, booking_event_record
+from learning.models import EventKind
 
 # The register opens an hour before the start, so a trainer can mark people as they arrive.
 REGISTER_OPENS = timedelta(hours=1)

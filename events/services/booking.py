@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import user_report_agencies
-from courses.models import EventKind
-from courses.services import learning_event_record
 from events.models import ACTIVE, HOLDING, Booking, BookingStatus, EventSession
+from learning.models import EventKind
+from learning.services import learning_event_record
 
 
 class BookingError(Exception):
@@ -92,7 +92,7 @@ def booking_create(
     BookingError if the session has started or a prerequisite course is not completed.
     Records EVENT_BOOKED and enqueues the confirmation (with .ics) after commit.
     """
-    from courses.selectors import prerequisites_missing
+    from courses.selectors.learner import prerequisites_missing
 
     session = _locked(session.pk)
     existing = Booking.objects.filter(user=user, session=session, status__in=ACTIVE).first()

@@ -9,7 +9,8 @@ with set-based queries and must give the same figures (tests/reports/test_rollup
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 
-from courses.models import Completion, Enrolment, EnrolmentStatus, EventKind, ModuleProgress
+from courses.models import Completion, Enrolment, EnrolmentStatus, ModuleProgress
+from learning.models import EventKind
 from reports.models import CourseRollup, ModuleRollup
 
 COURSE_EVENTS = {
@@ -100,8 +101,9 @@ def module_rollup_refresh(*, user_id: int, module_id: int) -> ModuleRollup | Non
 def rollup_apply_event(*, event) -> bool:
     """Bring the rollup row an event touches up to date; idempotent; True if it touched one.
 
-    Call it from courses.services.learning_event_record after the event is saved: every
-    record the event reports on (enrolment, completion, module progress) is saved by then.
+    A learning event subscriber (settings.LEARNING_EVENT_SUBSCRIBERS), run after the event is
+    saved: every record the event reports on (enrolment, completion, module progress) is saved
+    by then.
     """
     if event.kind in COURSE_EVENTS and event.course_id:
         course_rollup_refresh(user_id=event.user_id, course_id=event.course_id)

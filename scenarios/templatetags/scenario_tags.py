@@ -2,7 +2,7 @@
 
 from django import template
 
-from courses.blocks import markdown_html
+from pages.markdown import markdown_html
 
 register = template.Library()
 

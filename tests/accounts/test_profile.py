@@ -7,8 +7,8 @@ from django.core import mail
 
 from accounts.models import MembershipStatus
 from accounts.services import user_data_export
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.accounts.factories import (
     AgencyDomainFactory,
     AgencyFactory,

@@ -3,8 +3,8 @@
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory
 from tracking.models import Delivery, DeliveryState, LRSDestination

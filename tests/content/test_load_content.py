@@ -8,7 +8,7 @@ import yaml
 from django.core.management import call_command
 
 from courses.models import Completion, CoursePage, ModulePage
-from courses.selectors import course_modules, module_check_blocks, module_scenario_ids
+from courses.selectors.structure import course_modules, module_check_blocks, module_scenario_ids
 from courses.services.course_format import course_folder_parse
 from courses.services.learning import check_answer, enrolment_create, section_visit
 from directory.selectors import service_list_by_ids

@@ -39,7 +39,7 @@ def course(db):
 
 def visit_all(user, course) -> None:
     """View every section of every module of the course."""
-    from courses.selectors import course_modules
+    from courses.selectors.structure import course_modules
 
     for module in course_modules(course=course):
         for position in range(1, len(list(module.body)) + 1):

@@ -65,7 +65,7 @@ def test_a_colleague_who_is_not_a_lead_cannot_see_the_plan(client, learner, cour
 
 
 def test_the_plan_is_in_the_learners_data_download(learner, course, enrolled):
-    from courses.selectors import personal_data_for_user
+    from courses.selectors.records import personal_data_for_user
 
     action_plan_save(user=learner, course=course, actions="Ask who they miss.")
     plans = personal_data_for_user(user=learner)["course_action_plans"]

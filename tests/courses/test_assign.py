@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import MembershipStatus
 from accounts.roles import Role
 from courses.models import Enrolment, EnrolmentSource
-from courses.selectors import my_learning
+from courses.selectors.requirements import my_learning
 from courses.services.learning import enrolments_assign
 from tests.accounts.factories import JobRoleFactory, TeamFactory, UserFactory
 

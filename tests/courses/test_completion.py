@@ -2,16 +2,8 @@
 
 import pytest
 
-from courses.models import (
-    CheckAnswer,
-    Completion,
-    Enrolment,
-    EnrolmentStatus,
-    EventKind,
-    LearningEvent,
-    ModulePage,
-)
-from courses.selectors import module_check_blocks
+from courses.models import CheckAnswer, Completion, Enrolment, EnrolmentStatus, ModulePage
+from courses.selectors.structure import module_check_blocks
 from courses.services.learning import (
     LearningError,
     check_answer,
@@ -19,6 +11,7 @@ from courses.services.learning import (
     enrolment_create,
     section_visit,
 )
+from learning.models import EventKind, LearningEvent
 from tests.courses.conftest import visit_all
 from tests.courses.factories import CoursePageFactory, ModulePageFactory, check, section
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from courses.models import Completion, RefresherNotice, RequiredLearning
-from courses.selectors import my_learning, requirements_for_user
+from courses.selectors.requirements import my_learning, requirements_for_user
 from courses.services.learning import enrolment_create
 from courses.services.refreshers import agency_digest_send, refresher_reminders_send
 from courses.tasks import agency_digest_send_task, refresher_reminders_send_task

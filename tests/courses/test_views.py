@@ -3,7 +3,8 @@
 import pytest
 
 from courses.models import CheckAnswer, Enrolment, ModulePage, Reflection
-from courses.selectors import module_block, module_check_blocks, personal_data_for_user
+from courses.selectors.records import personal_data_for_user
+from courses.selectors.structure import module_block, module_check_blocks
 from tests.accounts.factories import UserFactory
 from tests.courses.conftest import visit_all
 from tests.courses.test_completion import answer_all

@@ -6,9 +6,9 @@ import pytest
 import time_machine
 
 from accounts.roles import Role
-from courses.models import LearningEvent
 from events.services.attendance import register_mark
 from events.services.booking import booking_cancel, booking_create
+from learning.models import LearningEvent
 from tests.accounts.factories import AgencyFactory, UserFactory
 from tests.events.factories import EventSessionFactory
 

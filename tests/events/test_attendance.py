@@ -10,11 +10,11 @@ from pypdf import PdfReader
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
 from accounts.roles import Role
-from courses.models import EventKind, LearningEvent
 from events.models import Attendance
 from events.selectors import bookings_for_lead, no_shows
 from events.services.attendance import register_mark
 from events.services.booking import BookingError, booking_create
+from learning.models import EventKind, LearningEvent
 from tests.accounts.factories import UserFactory
 from tests.events.conftest import training_event_journey
 from tracking.lrs.models import Statement

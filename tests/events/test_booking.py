@@ -8,7 +8,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from icalendar import Calendar
 
-from courses.models import EventKind, LearningEvent
 from events.models import BookingStatus
 from events.services.booking import (
     BookingError,
@@ -20,6 +19,7 @@ from events.services.booking import (
     offers_expire,
     reminders_send,
 )
+from learning.models import EventKind, LearningEvent
 from tests.accounts.factories import AgencyFactory, UserFactory
 from tests.courses.factories import CoursePageFactory
 from tests.events.factories import EventSessionFactory

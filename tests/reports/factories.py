@@ -1,5 +1,5 @@
 """Report test data: learning records made directly, each with its learning event applied to
-the rollups the way courses.services.learning_event_record will apply it."""
+the rollups the way learning.services.learning_event_record will apply it."""
 
 from datetime import datetime
 
@@ -7,8 +7,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.roles import Role
-from courses.models import Completion, Enrolment, EnrolmentStatus, EventKind, ModuleProgress
-from courses.services import learning_event_record
+from courses.models import Completion, Enrolment, EnrolmentStatus, ModuleProgress
+from learning.models import EventKind
+from learning.services import learning_event_record
 from reports.services.rollup import rollup_apply_event
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory, ModulePageFactory

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import EventKind, LearningEvent
+from learning.models import EventKind, LearningEvent
 from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.figures import course_figures
 from reports.selectors.scope import ReportFilters

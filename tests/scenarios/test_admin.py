@@ -158,7 +158,7 @@ def test_duplicate_makes_an_unpublished_copy_with_a_new_slug(client, admin):
 
 
 def test_preview_as_learner_plays_the_draft_without_recording(client, admin):
-    from courses.models import LearningEvent
+    from learning.models import LearningEvent
 
     scenario = scenario_create(publish=False)
     page = client.get("/scenarios/jade/?preview=1").content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from courses.models import EventKind, LearningEvent
+from learning.models import EventKind, LearningEvent
 from scenarios.models import Attempt, AttemptStatus
 from tests.accounts.factories import UserFactory
 from tests.scenarios.factories import definition, scenario_create

@@ -14,9 +14,10 @@ from django.utils import timezone
 from accounts.models import Erasure, User
 from accounts.roles import Role
 from accounts.services import accounts_retention_apply, person_erase
-from courses.models import Enrolment, EventKind
-from courses.services import learning_event_record
+from courses.models import Enrolment
 from directory.services.erasure import directory_retention_apply
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory
 from tests.directory.factories import ServiceFactory

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from accounts.services import user_data_export
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.tracking.lrs.conftest import XAPIClient
 from tests.tracking.lrs.factories import new_id, statement
 from tests.tracking.lrs.test_attachments import BOUNDARY, attachment_meta, multipart

@@ -2,8 +2,9 @@
 
 import pytest
 
-from courses.models import Completion, LearningEvent
+from courses.models import Completion
 from courses.services.learning import check_answer, completion_revoke, reflection_save
+from learning.models import LearningEvent
 from scenarios.services import attempt_choose, attempt_resume, attempt_start, attempt_suspend
 from tests.accounts.factories import AgencyFactory, JobRoleFactory, UserFactory
 from tests.courses.conftest import visit_all
@@ -51,7 +52,7 @@ def tracked_course(db):
 
 def journey(user, course, module, scenario, *, revoke=True) -> list[LearningEvent]:
     """Every kind of learning event, through the real services, in order; then revocation."""
-    from courses.selectors import module_check_blocks
+    from courses.selectors.structure import module_check_blocks
     from courses.services.learning import enrolment_create
 
     enrolment = enrolment_create(user=user, course=course)

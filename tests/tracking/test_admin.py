@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.accounts.factories import UserFactory
 from tracking.credentials import secret_decrypt
 from tracking.models import Delivery, DeliveryState, LRSDestination

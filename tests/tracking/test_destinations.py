@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.services import user_data_export
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tests.accounts.factories import AgencyFactory, UserFactory
 from tests.courses.factories import CoursePageFactory
 from tests.tracking.conftest import journey

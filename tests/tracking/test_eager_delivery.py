@@ -21,7 +21,7 @@ def test_a_delivery_that_raises_after_commit_does_not_turn_the_answer_into_an_er
     client, police_officer, tracked_course, partner, monkeypatch, caplog,
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
-    from courses.selectors import module_check_blocks
+    from courses.selectors.structure import module_check_blocks
     from courses.services.learning import enrolment_create
 
     course, module, _ = tracked_course

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tracking.lrs.models import Statement
 from tracking.models import Delivery, DeliveryState, LRSDestination
 from tracking.services import delivery as delivery_service

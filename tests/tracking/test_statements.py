@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
-from courses.models import EventKind, LearningEvent
-from courses.services import learning_event_record
+from learning.models import EventKind, LearningEvent
+from learning.services import learning_event_record
 from tests.events.conftest import training_event_journey
 from tests.tracking.conftest import SECRET_REFLECTION, journey
 from tracking.lrs.models import Statement

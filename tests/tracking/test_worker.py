@@ -12,8 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from courses.models import EventKind
-from courses.services import learning_event_record
+from learning.models import EventKind
+from learning.services import learning_event_record
 from tracking.models import Delivery, DeliveryState
 from tracking.services.delivery import stuck_after
 

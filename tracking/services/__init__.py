@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import EventKind
+from learning.models import EventKind
 from tracking.lrs.models import Statement
 from tracking.lrs.services import platform_authority, statement_store
 from tracking.models import Delivery

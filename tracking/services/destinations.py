@@ -57,7 +57,7 @@ def deliveries_retry(*, destination: LRSDestination, delivery_id: int | None = N
 def deliveries_backfill(*, destination: LRSDestination) -> int:
     """Queue the completions reconciliation found never queued (e.g. before the destination
     existed); idempotent (one row per statement and destination). Returns how many."""
-    from courses.models import LearningEvent
+    from learning.models import LearningEvent
     from tracking.lrs.models import Statement
     from tracking.selectors import destination_reconciliation
 

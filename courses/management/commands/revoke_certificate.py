@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.selectors import certificate_verify
+from courses.selectors.records import certificate_verify
 from courses.services.learning import completion_revoke
 
 

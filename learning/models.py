@@ -55,6 +55,7 @@ class LearningEvent(models.Model):
     extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        db_table = "courses_learningevent"  # created by the courses app, which owned it first
         ordering = ["occurred_at"]
         indexes = [models.Index(fields=["user", "kind", "occurred_at"])]
 
