@@ -10,13 +10,10 @@ from django.core.validators import RegexValidator
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from courses.blocks import REVIEW_LABELS
+
 # The review's learning points and recommendations (content/FORMAT.md numbering).
-LEARNING_POINTS = [
-    ("LP1", "LP1: Multi-agency working on risk, including missing from care"),
-    ("LP2", "LP2: Displacement and separation from family and community"),
-    ("LP3", "LP3: Cultural competence across the workforce"),
-    ("LP4", "LP4: Working together, including multi-agency reflective supervision"),
-]
+LEARNING_POINTS = [(code, label) for code, label in REVIEW_LABELS.items() if code.startswith("LP")]
 RECOMMENDATIONS = [(f"R{n}", f"Recommendation {n}") for n in range(1, 12)]
 
 KEY_VALIDATOR = RegexValidator(

@@ -8,8 +8,10 @@ from django.db import models
 class ChoiceListField(models.JSONField):
     """A list of values from ``options``; Django has no portable multiple-choice model field."""
 
-    def __init__(self, *args, options=(), **kwargs):
+    def __init__(self, *args, options=(), labels=None, **kwargs):
         self.options = list(options)
+        # Longer labels for the form only: kept out of migrations, so rewording needs none.
+        self.labels = labels or {}
         kwargs.setdefault("default", list)
         kwargs.setdefault("blank", True)
         super().__init__(*args, **kwargs)
@@ -28,7 +30,7 @@ class ChoiceListField(models.JSONField):
 
     def formfield(self, **kwargs):
         return forms.TypedMultipleChoiceField(
-            choices=self.options,
+            choices=[(key, self.labels.get(key, label)) for key, label in self.options],
             required=not self.blank,
             widget=forms.CheckboxSelectMultiple,
             label=self.verbose_name.capitalize(),

@@ -13,7 +13,7 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from accounts.models import Sector
-from courses.blocks import REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
+from courses.blocks import REVIEW_LABELS, REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
 from pages.models import ViewRestrictedPage
 
@@ -83,8 +83,8 @@ class CoursePage(ViewRestrictedPage):
         "accounts.JobRole", blank=True, related_name="courses", help_text="Empty means everyone."
     )
     learning_outcomes = models.TextField(blank=True, help_text="One per line.")
-    learning_points = ChoiceListField(options=LEARNING_POINTS)
-    recommendations = ChoiceListField(options=RECOMMENDATIONS)
+    learning_points = ChoiceListField(options=LEARNING_POINTS, labels=REVIEW_LABELS)
+    recommendations = ChoiceListField(options=RECOMMENDATIONS, labels=REVIEW_LABELS)
     prerequisites = ParentalManyToManyField("courses.CoursePage", blank=True, related_name="+")
     estimated_minutes = models.PositiveIntegerField(default=30)
     cpd_minutes = models.PositiveIntegerField(default=30)
@@ -171,8 +171,8 @@ class ModulePage(ViewRestrictedPage):
         max_length=300, blank=True, help_text="Warn learners about distressing content."
     )
     learning_outcomes = models.TextField(blank=True, help_text="One per line.")
-    learning_points = ChoiceListField(options=LEARNING_POINTS)
-    recommendations = ChoiceListField(options=RECOMMENDATIONS)
+    learning_points = ChoiceListField(options=LEARNING_POINTS, labels=REVIEW_LABELS)
+    recommendations = ChoiceListField(options=RECOMMENDATIONS, labels=REVIEW_LABELS)
     body = StreamField(ModuleBodyBlock())
     references = models.TextField(
         blank=True, help_text="Sources the module rests on, one per line (Markdown links)."

@@ -1,4 +1,5 @@
-"""Trainer admin: the "request changes" email says so, and avatars never call Gravatar."""
+"""Trainer admin: the "request changes" email says so, avatars never call Gravatar, and the
+review's learning points and recommendations are labelled."""
 
 from types import SimpleNamespace
 
@@ -6,6 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from wagtail.admin.templatetags.wagtailadmin_tags import avatar_url
 
+from courses.models import ModulePage
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory
 
@@ -30,3 +32,11 @@ def test_the_request_changes_email_asks_for_changes_rather_than_saying_rejected(
 
 def test_admin_avatars_do_not_come_from_gravatar():
     assert "gravatar" not in avatar_url(UserFactory(), size=50)
+
+
+def test_the_module_forms_learning_point_and_recommendation_tickboxes_say_what_they_are():
+    form_class = ModulePage.get_edit_handler().get_form_class()
+    choices = dict(form_class.base_fields["learning_points"].choices)
+    assert choices["LP3"] == "LP3: Cultural competence across the workforce"
+    recommendations = dict(form_class.base_fields["recommendations"].choices)
+    assert recommendations["R11"].startswith("R11: Recommendation 11")
