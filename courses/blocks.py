@@ -10,16 +10,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from pages.markdown import markdown_html
+from pages.review import REVIEW_LABELS, REVIEW_REFERENCES  # noqa: F401 (re-exported)
 
-REVIEW_REFERENCES = [f"LP{n}" for n in range(1, 5)] + [f"R{n}" for n in range(1, 12)]
-# What each reference means, for the tickboxes trainers tick (content/FORMAT.md numbering).
-REVIEW_LABELS = {
-    "LP1": "LP1: Multi-agency working on risk, including missing from care",
-    "LP2": "LP2: Displacement and separation from family and community",
-    "LP3": "LP3: Cultural competence across the workforce",
-    "LP4": "LP4: Working together, including multi-agency reflective supervision",
-    **{f"R{n}": f"R{n}: Recommendation {n} of the practice review" for n in range(1, 12)},
-}
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
 

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-from courses.blocks import REVIEW_LABELS
+from pages.review import REVIEW_LABELS
 
 # The review's learning points and recommendations (content/FORMAT.md numbering).
 LEARNING_POINTS = [(code, label) for code, label in REVIEW_LABELS.items() if code.startswith("LP")]
