@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import factory
 import wagtail_factories
+from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from events.models import EventIndexPage, EventPage, EventSession, SessionMode
 
@@ -14,6 +16,10 @@ def event_index() -> EventIndexPage:
     """The programme page from the data migration (made again after a transactional flush)."""
     index = EventIndexPage.objects.first()
     if index is None:
+        # A transactional test's flush also removes the default locale the migrations made.
+        Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
         root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
         index = root.add_child(instance=EventIndexPage(title="Training events", slug="events"))
     return index

@@ -18,6 +18,17 @@ from tests.events.factories import EventSessionFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _roles_after_a_flush():
+    """Another transactional test's flush removes the role groups the migrations made."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import Role
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
 def test_two_people_booking_the_last_place_at_once_get_one_place_and_one_waiting(monkeypatch):
     session = EventSessionFactory(capacity=2)
     booking_services.booking_create(user=UserFactory(), session=session)
