@@ -118,7 +118,7 @@ def test_agency_lead_approves_a_new_member_who_can_then_train(
     assert any(lead.email in message.to for message in outbox)
 
     signed_in_page(lead).goto("/")
-    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Members", exact=True).click()
     assert_accessible(page)
     page.get_by_role("button", name="Approve Asha Khan").click()
     expect(page.get_by_text("You approved Asha Khan")).to_be_visible()

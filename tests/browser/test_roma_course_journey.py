@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 
@@ -13,15 +14,28 @@ from tests.accounts.factories import UserFactory
 CONTENT = Path(settings.BASE_DIR) / "content"
 COURSE_URL = "/courses/roma-cultural-competence/"
 
-# The recommended choice at each of the scenario's six decisions, by the start of its label.
-RECOMMENDED = [
-    "Use a phone interpreter for a short call",
-    "With the family's agreement, put the interpreter's name",
-    "Write a section with Daniela, in her own words",
-    "Say this is a child exploitation concern",
-    "Search the partnership's service directory",
-    "Plan family time with Daniela",
-]
+
+def _recommended_labels() -> list[str]:
+    """The start of each recommended choice's label, read from the scenario file itself, so the
+    journey follows the content as trainers revise it."""
+    data = yaml.safe_load((CONTENT / "scenarios" / "interpreter-and-identity.yaml").read_text())
+    found = []
+
+    def walk(item):
+        if isinstance(item, dict):
+            if item.get("rating") == "recommended" and "label" in item:
+                found.append(" ".join(item["label"].split())[:40])
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(data)
+    return found
+
+
+RECOMMENDED = _recommended_labels()
 
 
 @pytest.fixture
