@@ -69,6 +69,13 @@ def test_owner_downloads_a_pdf(client, learner, certificate):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
+    assert "Certificate of completion" in text
+    assert "Alex Learner" in text and certificate.code in text
 
 
 def test_nobody_else_can_download_the_pdf(client, certificate):
