@@ -10,7 +10,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from pages.markdown import markdown_html
-from pages.review import REVIEW_LABELS, REVIEW_REFERENCES  # noqa: F401 (re-exported)
+from pages.review import REVIEW_REFERENCES
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 

@@ -13,9 +13,10 @@ from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from accounts.models import Sector
-from courses.blocks import REVIEW_LABELS, REVIEW_REFERENCES, ModuleBodyBlock, markdown_html
+from courses.blocks import ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
 from pages.models import ViewRestrictedPage
+from pages.review import REVIEW_LABELS, REVIEW_REFERENCES
 
 LEARNING_POINTS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("LP")]
 RECOMMENDATIONS = [(r, r) for r in REVIEW_REFERENCES if r.startswith("R")]

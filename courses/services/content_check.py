@@ -13,7 +13,6 @@ from pathlib import Path
 
 import yaml
 
-from courses.blocks import REVIEW_REFERENCES
 from courses.services.course_format import (
     ParsedCourse,
     ParsedModule,
@@ -21,6 +20,7 @@ from courses.services.course_format import (
     local_content_load,
 )
 from courses.services.readability import module_readability
+from pages.review import REVIEW_REFERENCES
 
 # Learner-facing text fields of scenario nodes and choices.
 _SCENARIO_FIELDS = ("text", "question", "label", "feedback", "outcome", "debrief")

@@ -17,8 +17,8 @@ from django.utils.text import slugify
 
 from accounts.models import Sector
 from config.safe_yaml import MAX_DOCUMENT_BYTES, yaml_load
-from courses.blocks import REVIEW_REFERENCES
 from courses.models.pages import Level, Topic
+from pages.review import REVIEW_REFERENCES
 
 # Block ids are derived from the course, module and section, so a re-import keeps every learner's
 # progress attached to the same sections and questions.
