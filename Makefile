@@ -86,7 +86,7 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info
 
-bench: install-test
+bench: install-test assets
 	$(BIN)/pip install --quiet -e ".[test,bench]"
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
