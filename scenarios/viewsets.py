@@ -52,7 +52,7 @@ def _extra_buttons(scenario: Scenario, user) -> list[tuple[str, str, str]]:
         ("Export YAML", _url("export", scenario.pk), "download"),
     ]
     if user.has_perm("scenarios.add_scenario"):
-        buttons.append(("Duplicate", _url("duplicate", scenario.pk), "copy"))
+        buttons.append(("Duplicate as a new draft", _url("duplicate", scenario.pk), "copy"))
     return buttons
 
 
@@ -174,7 +174,7 @@ class ScenarioDuplicateView(ScenarioObjectMixin, TemplateView):
 
     permission = "add"
     template_name = "scenarios/admin/duplicate.html"
-    page_title = "Duplicate"
+    page_title = "Duplicate as a new draft"
 
     def post(self, request, *args, **kwargs):
         copy = scenario_duplicate(scenario=self.object, user=request.user)
@@ -253,6 +253,9 @@ class ScenarioViewSet(SnippetViewSet):
     search_fields = ["title"]
     index_view_class = ScenarioIndexView
     edit_view_class = ScenarioEditView
+    # One way to copy: "Duplicate as a new draft" (a free slug, the latest draft's content, a
+    # confirmation). Wagtail's Copy opened the add form with the slug already taken.
+    copy_view_enabled = False
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -55,3 +55,13 @@ def test_partnership_admin_approving_the_review_publishes_the_scenario(client, t
     state.current_task_state.task.specific.on_action(state.current_task_state, approver, "approve")
     assert Scenario.objects.get().live
 
+
+def test_listing_offers_duplicate_and_not_wagtails_copy_beside_it(client, trainer):
+    scenario = scenario_create()
+    page = client.get(url("list")).content.decode()
+    assert url("duplicate", scenario.pk) in page
+    assert "Duplicate as a new draft" in page
+    assert f"/copy/{scenario.pk}/" not in page
+    edit = client.get(url("edit", scenario.pk)).content.decode()
+    assert f"/copy/{scenario.pk}/" not in edit
+    assert "Duplicate as a new draft" in edit
