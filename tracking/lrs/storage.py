@@ -168,12 +168,12 @@ def _insert_copy(records: list[StatementRecord]) -> None:
             )
             statements.append("\t".join(map(str, columns)))
             refs.extend(f"{pk}\t{kind}\t{_copy_text(value)}\t{moment}" for kind, value in r.refs)
-        raw = cursor.cursor
+        # Public APIs only: Django's cursor passes copy() to psycopg's documented Cursor.copy().
         names = ", ".join(STATEMENT_COLUMNS)
-        with raw.copy(f"COPY {statement_table} ({names}) FROM STDIN") as copy:  # noqa: S608
+        with cursor.copy(f"COPY {statement_table} ({names}) FROM STDIN") as copy:  # noqa: S608
             copy.write("\n".join(statements) + "\n")
         if refs:
-            with raw.copy(
+            with cursor.copy(
                 f"COPY {index_table} (statement_id, kind, value, stored) FROM STDIN"  # noqa: S608
             ) as copy:
                 copy.write("\n".join(refs) + "\n")
