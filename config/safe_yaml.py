@@ -6,6 +6,7 @@ anchor (``&name``) or alias (``*name``) is refused before it is expanded. Every 
 that a person supplies (scenario uploads and commands, course front matter) goes through here.
 """
 
+import re
 from typing import Any
 
 import yaml
@@ -13,6 +14,7 @@ import yaml
 # Whole documents and single strings past these are refused with a clear error.
 MAX_DOCUMENT_BYTES = 1_000_000
 MAX_STRING_CHARS = 20_000
+TRAILING_SPACE = re.compile(r"[ \t]+(?=\n|$)")
 
 
 class YAMLRefused(yaml.YAMLError):
@@ -64,3 +66,13 @@ def yaml_load(
     data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506  a SafeLoader subclass
     _check_lengths(data, "", max_chars)
     return data
+
+
+def text_normalised(value: str) -> str:
+    """Text with "\\n" line endings and no spaces or tabs at line ends.
+
+    Browsers send text areas with "\\r\\n" (HTML's form encoding), and PyYAML writes any text
+    holding "\\r", or a space before a line break, as a quoted string of escapes instead of a
+    readable block scalar; the exporters and the admin forms pass text through this.
+    """
+    return TRAILING_SPACE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))

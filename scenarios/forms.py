@@ -3,6 +3,7 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from config.safe_yaml import text_normalised
 from scenarios.blocks import LEARNING_POINTS, RECOMMENDATIONS
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit")
@@ -21,6 +22,17 @@ class ScenarioAdminForm(WagtailAdminModelForm):
     recommendations = forms.MultipleChoiceField(
         choices=RECOMMENDATIONS, required=False, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Every text area (fields and stream blocks alike) arrives with "\r\n" line endings;
+        # store "\n" so exports and diffs between revisions show only real changes.
+        if hasattr(data, "lists"):  # a QueryDict
+            data = data.copy()
+            for name, values in data.lists():
+                data.setlist(
+                    name, [text_normalised(v) if isinstance(v, str) else v for v in values]
+                )
+        super().__init__(data, *args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 from django.db.models import QuerySet
 
+from config.safe_yaml import text_normalised
 from scenarios import engine
 from scenarios.models import Attempt, AttemptStatus, ChoiceRecord, Scenario
 
@@ -244,6 +245,7 @@ class _LiteralDumper(yaml.SafeDumper):
 
 
 def _str_presenter(dumper, value: str):
+    value = text_normalised(value)
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -16,7 +16,7 @@ import yaml
 from django.utils.text import slugify
 
 from accounts.models import Sector
-from config.safe_yaml import MAX_DOCUMENT_BYTES, yaml_load
+from config.safe_yaml import MAX_DOCUMENT_BYTES, text_normalised, yaml_load
 from courses.models.pages import Level, Topic
 from pages.review import REVIEW_REFERENCES
 
@@ -417,6 +417,7 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper, value: str):
+    value = text_normalised(value)
     style = "|" if "\n" in value else (">" if len(value) > 100 else None)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
@@ -436,7 +437,7 @@ def yaml_dump(data) -> str:
 
 
 def _front(meta: dict, body: str) -> str:
-    return f"---\n{yaml_dump(meta)}---\n{body.strip()}\n"
+    return f"---\n{yaml_dump(meta)}---\n{text_normalised(body).strip()}\n"
 
 
 def _block_yaml(block_type: str, value: dict) -> dict:
@@ -463,7 +464,7 @@ def module_body_render(sections: list[dict]) -> str:
         parts.append(f"## {section['value']['heading']}")
         for block in section["value"]["content"]:
             if block["type"] in ("markdown", "rich_text"):
-                parts.append(block["value"].strip())
+                parts.append(text_normalised(block["value"]).strip())
             else:
                 info = BLOCK_TO_INFO[block["type"]]
                 parts.append(
