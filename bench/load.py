@@ -285,6 +285,20 @@ Certificate.objects.bulk_create([
 print("learners", len(users), "enrolled in", courses[0].title)
 """
 
+# What the Celery worker does when a certificate is issued (courses.certificate_pdf_prepare):
+# the certificates above were bulk-made, so their PDFs are rendered into the cache here, in
+# two processes (one slice each).
+PRERENDER = """
+import os
+from courses.models import Certificate
+from courses.services.certificates import certificate_pdf_prepare
+
+part, parts = map(int, os.environ["BENCH_SLICE"].split("/"))
+ids = Certificate.objects.filter(completion__user__email__endswith="@bench.example.org")
+for pk in ids.order_by("pk").values_list("pk", flat=True)[part::parts]:
+    certificate_pdf_prepare(certificate_id=pk)
+"""
+
 BENCH_SETTINGS = """
 from config.settings.production import *  # noqa
 # Plain HTTP on loopback: the client must be able to send the cookies back. Nothing else changes.
@@ -328,6 +342,18 @@ def prepare(env: dict, learners: int, folder: Path) -> None:
         )
     setup_env = {**env, "BENCH_SETUP_LEARNERS": str(learners)}
     run([str(BIN / "python"), "manage.py", "shell", "-c", SETUP], env=setup_env)
+    renders = [
+        subprocess.Popen(  # noqa: S603
+            [str(BIN / "python"), "manage.py", "shell", "-c", PRERENDER],
+            env={**env, "BENCH_SLICE": f"{part}/2"},
+            cwd=ROOT,
+            stdout=(folder / f"prerender-{part}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        for part in range(2)
+    ]
+    if any(render.wait() for render in renders):
+        raise SystemExit("rendering the certificates failed")
 
 
 def locust_run(host: str, steps: list[int], results: Path) -> list[dict]:

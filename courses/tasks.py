@@ -9,7 +9,11 @@ import smtplib
 
 from celery import shared_task
 
-from courses.services.certificates import certificate_email_send, enrolment_assigned_email_send
+from courses.services.certificates import (
+    certificate_email_send,
+    certificate_pdf_prepare,
+    enrolment_assigned_email_send,
+)
 from courses.services.refreshers import agency_digest_send, refresher_reminders_send
 
 RETRY = {
@@ -25,6 +29,12 @@ RETRY = {
 def certificate_email_send_task(certificate_id: int) -> bool:
     """Email a learner their new certificate."""
     return certificate_email_send(certificate_id=certificate_id)
+
+
+@shared_task(name="courses.certificate_pdf_prepare", acks_late=True)
+def certificate_pdf_prepare_task(certificate_id: int) -> bool:
+    """Render a new certificate's PDF before its learner asks for it."""
+    return certificate_pdf_prepare(certificate_id=certificate_id)
 
 
 @shared_task(name="courses.enrolment_assigned_email_send", acks_late=True, **RETRY)

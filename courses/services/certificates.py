@@ -25,8 +25,9 @@ def certificate_issue(*, completion: Completion) -> Certificate:
         cpd_minutes=course.cpd_minutes,
         issued_at=completion.completed_at,
     )
-    from courses.tasks import certificate_email_send_task
+    from courses.tasks import certificate_email_send_task, certificate_pdf_prepare_task
 
+    transaction.on_commit(partial(certificate_pdf_prepare_task.delay, certificate.pk), robust=True)
     transaction.on_commit(partial(certificate_email_send_task.delay, certificate.pk), robust=True)
     return certificate
 
@@ -38,8 +39,10 @@ def certificate_verification_url(*, certificate: Certificate) -> str:
 
 
 # A certificate says what it said when issued (its fields are copied then), so its PDF can be
-# kept: WeasyPrint takes about a second of CPU for each one, which a learner downloading it
-# again, or a whole team at once, should not cost. Change the version when the layout changes.
+# kept: WeasyPrint takes 0.2-0.3 s of CPU for each one (2 s for a process's first, which loads
+# the fonts), which a learner downloading it, or a whole team at once, should not wait for. The
+# worker renders it when it is issued; a download renders it only if the cache lost it. Change
+# the version when the layout changes.
 CERTIFICATE_LAYOUT_VERSION = 1
 CERTIFICATE_CACHE_SECONDS = 7 * 24 * 3600
 
@@ -55,6 +58,15 @@ def certificate_pdf(*, certificate: Certificate) -> bytes:
         pdf = certificate_pdf_render(certificate=certificate)
         cache.set(key, pdf, CERTIFICATE_CACHE_SECONDS)
     return pdf
+
+
+def certificate_pdf_prepare(*, certificate_id: int) -> bool:
+    """Render a newly issued certificate into the cache; False if it no longer exists."""
+    certificate = Certificate.objects.select_related("completion").filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+    certificate_pdf(certificate=certificate)
+    return True
 
 
 def certificate_pdf_render(*, certificate: Certificate) -> bytes:

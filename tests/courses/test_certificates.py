@@ -104,7 +104,9 @@ def test_revoke_certificate_command_revokes_and_rejects_unknown_codes(certificat
         call_command("revoke_certificate", "ZZZZ-ZZZZ-ZZZZ", "--reason", "x")
 
 
-def test_a_pdf_is_rendered_once_and_kept(client, learner, certificate, monkeypatch):
+def test_the_pdf_is_rendered_when_issued_and_downloads_reuse_it(
+    client, learner, course, enrolled, django_capture_on_commit_callbacks, monkeypatch
+):
     from courses.services import certificates
 
     renders = []
@@ -115,11 +117,25 @@ def test_a_pdf_is_rendered_once_and_kept(client, learner, certificate, monkeypat
         return real(certificate=certificate)
 
     monkeypatch.setattr(certificates, "certificate_pdf_render", counting)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_all(learner, course)
+        answer_all(learner, course)
+    certificate = Certificate.objects.get(completion__user=learner)
+    assert renders == [certificate.pk]  # by the task enqueued on issue, before any download
     client.force_login(learner)
     first = client.get(f"/courses/certificates/{certificate.code}/pdf/").content
     second = client.get(f"/courses/certificates/{certificate.code}/pdf/").content
     assert first == second and first.startswith(b"%PDF")
     assert renders == [certificate.pk]
+
+
+def test_a_download_renders_the_pdf_if_the_cache_lost_it(client, learner, certificate):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(learner)
+    response = client.get(f"/courses/certificates/{certificate.code}/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
 def test_a_revoked_certificate_is_refused_even_when_its_pdf_was_kept(client, learner, certificate):
