@@ -18,7 +18,10 @@ from directory.selectors import (
 )
 
 DELIVERY_CHOICES = [("in_person", "In person"), ("phone", "By phone"), ("online", "Online")]
-MILES_CHOICES = [("", "Any distance"), *((str(n), f"{n} miles") for n in (1, 3, 5, 10, 25, 50))]
+MILES_CHOICES = [
+    ("", "Any distance"),
+    *((str(n), f"{n} mile{'' if n == 1 else 's'}") for n in (1, 3, 5, 10, 25, 50)),
+]
 SORT_CHOICES = [
     (Sort.RELEVANCE, "Best match"),
     (Sort.DISTANCE, "Distance"),

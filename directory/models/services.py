@@ -400,3 +400,17 @@ class CostOption(Orderable):
         FieldPanel("option"),
         FieldRowPanel([FieldPanel("amount"), FieldPanel("amount_description")]),
     ]
+
+    @property
+    def label(self) -> str:
+        """One line for the service page: "Per session: £30.00 (for a family)", "Free"."""
+        option = self.option.strip()
+        if self.amount is None:
+            price = ""
+        elif self.amount == 0:
+            price = "" if option.lower() == "free" else "free"
+        else:
+            price = f"£{self.amount:,.2f}"
+        text = ": ".join(part for part in (option, price) if part) or "Cost"
+        description = self.amount_description.strip()
+        return f"{text} ({description})" if description else text

@@ -75,6 +75,16 @@ class ServiceCard:
         return str(Decimal(repr(self.distance)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     @property
+    def miles_text(self) -> str:
+        """ "1 mile", "0.5 miles", "2 miles" or "less than 0.1 miles": the distance in words."""
+        if self.distance is None:
+            return ""
+        miles = self.miles.removesuffix(".0")
+        if miles == "0":
+            return "less than 0.1 miles"
+        return f"{miles} mile" if miles == "1" else f"{miles} miles"
+
+    @property
     def languages_text(self) -> str:
         return ", ".join(self.languages)
 

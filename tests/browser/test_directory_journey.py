@@ -58,3 +58,33 @@ def test_search_filter_by_language_open_a_service_and_report_a_problem(
     expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
     assert_accessible(page)
     assert ProblemReport.objects.get().description == "The phone number has changed."
+
+
+def test_on_a_phone_the_first_result_is_on_the_first_screen_and_filters_fold_away(
+    page, live_url, assert_accessible
+):
+    for number in range(3):
+        ServiceFactory(name=f"Family support {number}", languages=["eng"])
+    ServiceFactory(name="Romani family support", languages=["rom"])
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_url}/directory/")
+    first = page.locator(".app-directory-result").first
+    assert first.bounding_box()["y"] < 700
+    language = page.get_by_label("Language spoken")
+    expect(language).to_be_hidden()
+    assert_accessible(page)
+
+    page.get_by_text("Filter services").click()
+    expect(language).to_be_visible()
+    language.select_option(label="Romany")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("status")).to_have_text("1 service found")
+    assert page.locator(".app-directory-result").first.bounding_box()["y"] < 700
+    assert_accessible(page)
+
+    # From tablet width up the filters sit beside the results, open, with no fold to click.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(page.get_by_label("Language spoken")).to_be_visible()
+    expect(page.get_by_text("Filter services")).to_be_hidden()
+    assert_accessible(page)

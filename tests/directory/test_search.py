@@ -400,3 +400,21 @@ def test_the_stored_search_document_follows_edits_to_the_organisation_category_a
     assert names(service_search(query=ServiceQuery(text="mentoring"))) == ["Lantern"]
     assert names(service_search(query=ServiceQuery(text="befriending"))) == []
     assert names(service_search(query=ServiceQuery(text="rochdale"))) == []
+
+
+@pytest.mark.parametrize(
+    ("miles", "text"),
+    [
+        (0.02, "less than 0.1 miles"),
+        (0.5, "0.5 miles"),
+        (0.96, "1 mile"),
+        (1.0, "1 mile"),
+        (1.04, "1 mile"),
+        (1.1, "1.1 miles"),
+        (3.0, "3 miles"),
+    ],
+)
+def test_card_distance_reads_one_mile_in_the_singular_and_every_other_in_the_plural(miles, text):
+    fields = dict.fromkeys(ServiceCard.__dataclass_fields__)
+    card = ServiceCard(**{**fields, "languages": (), "distance": miles})
+    assert card.miles_text == text

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from directory.models import Phone, ProblemReport, ReviewStatus
+from directory.models import CostOption, Phone, ProblemReport, ReviewStatus
 from tests.directory.factories import LocationFactory, ServiceFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_postcode_search_shows_distance_and_sorts_nearest_first(client):
     ServiceFactory(name="Next door", location=LocationFactory())
     html = client.get("/directory/", {"postcode": "ol1 1aa"}).content.decode()
     assert html.index("Next door") < html.index("Far away")
-    assert "0.0 miles away" in html
+    assert "less than 0.1 miles away" in html
 
 
 def test_pagination_links_keep_the_filters(client):
@@ -212,7 +212,7 @@ def test_a_result_card_shows_what_a_practitioner_needs_to_choose(client):
     Phone.objects.create(service=service, number="0161 496 0000", sort_order=0)
     html = client.get("/directory/", {"q": "advocacy", "postcode": "OL1 1AA"}).content.decode()
     assert f'href="/directory/services/{service.pk}/">Romani advocacy</a>' in html
-    assert "Oldham Roma Project · " in html and "0.0 miles away" in html
+    assert "Oldham Roma Project · " in html and "less than 0.1 miles away" in html
     assert ">Temporarily closed</strong>" in html
     assert "word39 …</p>" in html and "word40" not in html
     assert ">5 to 18</dd>" in html
@@ -240,7 +240,9 @@ def test_filter_panel_keeps_choices_ticked_opens_their_category_and_escapes_name
     html = client.get(
         "/directory/", {"category": "return-home", "delivery": "phone", "area": "A" * 70}
     ).content.decode()
-    assert html.count("<details") == 2 and html.count(" open>") == 1
+    # Two category groups, the chosen one open; the "Filter services" fold stays closed.
+    assert html.count("<details") == 3 and html.count(" open>") == 1
+    assert '<details class="govuk-details app-directory-filters">' in html
     assert "Missing &lt;children&gt;" in html and "Any missing &lt;children&gt;" in html
     assert (
         'id="id_category_return-home" name="category" type="checkbox" value="return-home" checked>'
@@ -271,3 +273,51 @@ def test_card_values_are_escaped(client):
     html = client.get("/directory/", {"q": "advocacy"}).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;alert(&quot;x&quot;)" in html
     assert "Smith &amp; &lt;b&gt;Sons&lt;/b&gt;" in html and "Tea &amp; &lt;i&gt;biscuits" in html
+
+
+def test_the_within_list_says_1_mile_not_1_miles(client):
+    html = client.get("/directory/").content.decode()
+    assert '<option value="1">1 mile</option>' in html
+    assert "1 miles" not in html
+    assert '<option value="3">3 miles</option>' in html
+
+
+def test_a_card_one_mile_away_says_1_mile(client):
+    # One mile north of the factory's OL1 1AA location: a mile is 1/69.05 of a degree of latitude.
+    ServiceFactory(name="Up the road", location=LocationFactory(latitude=53.54151 + 1 / 69.05))
+    html = client.get("/directory/", {"postcode": "OL1 1AA"}).content.decode()
+    assert "1 mile away" in html and "1 miles" not in html
+
+
+def test_the_area_filter_offers_places_and_leaves_out_sentences(client):
+    from directory.selectors import filter_options_changed
+
+    ServiceFactory(areas=["Oldham", "Greater Manchester"])
+    ServiceFactory(areas=["Open to all residents of the borough. Call us to check."])
+    filter_options_changed()
+    html = client.get("/directory/").content.decode()
+    start = html.index('id="id_area"')
+    area_select = html[start : html.index("</select>", start)]
+    assert ">Oldham</option>" in area_select and ">Greater Manchester</option>" in area_select
+    assert "residents" not in area_select
+
+
+def test_each_cost_option_is_its_own_item_on_the_service_page(client):
+    service = ServiceFactory(name="Family mediation", free=False, fees="Ask about reductions.")
+    CostOption.objects.create(
+        service=service, option="Per session", amount=30, amount_description="per family"
+    )
+    CostOption.objects.create(service=service, option="Assessment", amount=0)
+    html = client.get(f"/directory/services/{service.pk}/").content.decode()
+    assert "<li>Per session: £30.00 (per family)</li>" in html
+    assert "<li>Assessment: free</li>" in html
+    assert '<p class="govuk-body">Ask about reductions.</p>' in html
+
+
+def test_the_filters_fold_into_a_filter_services_details_before_the_results(client):
+    ServiceFactory(name="Youth club")
+    html = client.get("/directory/").content.decode()
+    assert '<details class="govuk-details app-directory-filters">' in html
+    assert html.index(">Filter services<") < html.index("Youth club")
+    errors = client.get("/directory/", {"age": "teen"}).content.decode()
+    assert '<details class="govuk-details app-directory-filters" open>' in errors
