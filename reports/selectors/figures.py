@@ -40,6 +40,7 @@ class FigureRow:
     completed: int = 0
     overdue: int = 0
     refresher_due: int = 0
+    required_met: int = 0  # required people holding a valid completion (course rows only)
     registered: int = 0
     headcount: int | None = None
 
@@ -208,14 +209,16 @@ def course_figures(
     # (counted on module rows, whose course_completed_at copies the course's).
     annotations = {"registered": Count("id")}
     late_on_course = Q(pk__in=[])
+    required_on_course = Q(pk__in=[])
     for course in courses:
         if not rules[course.pk]:
             continue
         required, past_due = required_conditions(rules=rules[course.pk], at=at)
         annotations[f"r{course.pk}"] = Count("id", filter=required)
+        user_required, late = required_conditions(rules=rules[course.pk], at=at, prefix="user__")
+        required_on_course |= Q(course_id=course.pk) & user_required
         if past_due is not None:
             annotations[f"p{course.pk}"] = Count("id", filter=past_due)
-            _, late = required_conditions(rules=rules[course.pk], at=at, prefix="user__")
             late_on_course |= Q(course_id=course.pk) & late
     done_at = Q(completed_at__isnull=False, completed_at__lte=at)
     course_counts = _grouped(
@@ -229,6 +232,7 @@ def course_figures(
             "completed": Count("id", filter=valid & _between("completed_at", start, at)),
             "refresher_due": Count("id", filter=done_at & Q(expires_at__lte=at)),
             "late_done": Count("id", filter=late_on_course & done_at),
+            "required_met": Count("id", filter=required_on_course & valid),
         },
         "course_id",
     )
@@ -283,6 +287,7 @@ def course_figures(
                     in_progress=counts.get("in_progress", 0),
                     completed=counts.get("completed", 0),
                     overdue=person.get(f"p{course.pk}", 0) - counts.get("late_done", 0),
+                    required_met=counts.get("required_met", 0),
                 )
             )
             for module in modules.get(course.pk, []):

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from accounts.models import Agency
 from config.spreadsheets import spreadsheet_safe
 from reports.selectors.scope import ReportFilters, report_agency_ids
+from reports.selectors.summary import board_summary
 from reports.selectors.tables import Table, report_table
 
 
@@ -41,7 +42,11 @@ PDF_TABLES = ("figures", "breakdown", "trend", "insight", "traceability", "evalu
 
 
 def report_pdf(*, viewer, filters: ReportFilters) -> bytes:
-    """The assurance report for the viewer's scope as PDF bytes (WeasyPrint, no network)."""
+    """The assurance report for the viewer's scope as PDF bytes (WeasyPrint, no network).
+
+    The first page is the executive summary. The PDF is tagged (PDF/UA-1: structure tree,
+    document title shown, language), so screen readers can read board papers too.
+    """
     from weasyprint import HTML
 
     agency_ids = report_agency_ids(viewer=viewer, agency_id=filters.agency_id)
@@ -52,9 +57,10 @@ def report_pdf(*, viewer, filters: ReportFilters) -> bytes:
         "reports/report_pdf.html",
         {
             "tables": tables,
+            "summary": board_summary(viewer=viewer, filters=filters),
             "filters": filters,
             "scope": scope,
             "generated_at": timezone.now(),
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")

@@ -99,6 +99,32 @@ def test_pdf_report_renders_with_pages(client, world):
     assert "Safeguarding training assurance report" in text and "Police" in text
 
 
+def test_pdf_first_page_is_an_executive_summary(client, world, travel):
+    client.force_login(world.admin)
+    first = PdfReader(io.BytesIO(client.get(reverse("reports:pdf")).content)).pages[0]
+    text = " ".join(first.extract_text().split())
+    # a1, b1 and b2 hold valid completions; the agencies declare 10 + 20 staff.
+    assert "3 of 30 staff (10%) hold a valid completion" in text
+    # Six police staff must complete the course: a1 has, a4 (revoked) and a5 are overdue.
+    assert "1 of 6 required courses met (17%); 2 overdue" in text
+    assert "Children missing from home and care: Missing children" in text
+    assert "3 of 30 staff completed (10%)" in text
+    # 1 June: May (b2) against April (b1).
+    assert "1 course completion in May 2026, against 1 in April 2026" in text
+
+
+def test_pdf_is_tagged_with_title_and_language(client, world):
+    client.force_login(world.police_lead)
+    pdf = PdfReader(io.BytesIO(client.get(reverse("reports:pdf")).content))
+    root = pdf.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
+    assert pdf.metadata.title == "Safeguarding training assurance report"
+    assert "Police" in pdf.pages[0].extract_text()
+
+
 def test_csv_defuses_spreadsheet_formulas():
     table = Table(name="t", title="T", columns=["Name"], rows=[["=HYPERLINK(1)"], ["Sam"]])
     assert table_csv(table=table).splitlines()[1:] == ["'=HYPERLINK(1)", "Sam"]
