@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from config.safe_yaml import text_normalised
@@ -130,10 +132,44 @@ def scenario_list_published() -> QuerySet[Scenario]:
     return Scenario.objects.filter(live=True).order_by("title")
 
 
-def attempt_played(*, attempt: Attempt) -> tuple[Scenario, engine.State]:
+@dataclass(frozen=True)
+class Played:
+    """A scenario as one revision has it: what the player pages show, and the engine's graph."""
+
+    title: str
+    slug: str
+    allow_back: bool
+    graph: engine.Scenario
+
+
+# A revision's content does not change (when Wagtail overwrites a draft revision it renews its
+# created_at), so what is built from it is kept under its id and time. Building it (the
+# revision's JSON to a model, then its StreamField to the engine's graph) was most of each
+# player page's work, and a learner's every step built it once or twice.
+PLAYED_CACHE_SECONDS = 24 * 3600
+
+
+def _played(scenario: Scenario) -> Played:
+    return Played(
+        title=scenario.title,
+        slug=scenario.slug,
+        allow_back=scenario.allow_back,
+        graph=scenario_engine(scenario=scenario),
+    )
+
+
+def attempt_played(*, attempt: Attempt) -> tuple[Played, engine.State]:
     """The scenario as at the attempt's revision, and the attempt's engine state."""
-    scenario = attempt.revision.as_object() if attempt.revision_id else attempt.scenario
-    return scenario, engine.State.from_dict(scenario_engine(scenario=scenario), attempt.state)
+    revision = attempt.revision
+    if revision is None:
+        played = _played(attempt.scenario)
+    else:
+        key = f"scenarios:played:{revision.pk}:{revision.created_at.timestamp()}"
+        played = cache.get(key)
+        if played is None:
+            played = _played(revision.as_object())
+            cache.set(key, played, PLAYED_CACHE_SECONDS)
+    return played, engine.State.from_dict(played.graph, attempt.state)
 
 
 def score_range(*, state: engine.State) -> tuple[int, int] | None:

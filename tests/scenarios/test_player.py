@@ -278,3 +278,45 @@ def test_shuffled_decision_shows_each_learner_an_order_of_their_own(client, lear
         assert positions == {key: again.index(f'value="{key}"') for key in "abcdef"}
         orders.add(tuple(sorted(positions, key=positions.get)))
     assert len(orders) > 1
+
+
+def test_a_revision_is_built_for_the_player_once_not_on_every_step(client, learner, monkeypatch):
+    from scenarios import selectors
+
+    built = []
+    real = selectors.scenario_engine
+
+    def counting(*, scenario):
+        built.append(scenario.pk)
+        return real(scenario=scenario)
+
+    monkeypatch.setattr(selectors, "scenario_engine", counting)
+    scenario = scenario_create()
+    attempt = start(client, scenario)
+    built.clear()
+    play = reverse("scenarios:play", args=[attempt.registration])
+    client.get(play)
+    client.post(play)  # continue: the view and the service both read the played scenario
+    assert "What do you do first?" in client.get(play).content.decode()
+    assert client.post(play, {"choice": "b"}).status_code == 302
+    assert built == [scenario.pk]
+
+
+def test_an_overwritten_draft_revision_is_built_again(client, learner):
+    """Wagtail may overwrite the latest draft revision (renewing its created_at): a preview
+    attempt on it then plays the new content, as it did before the played scenario was kept."""
+    from datetime import timedelta
+
+    from scenarios.selectors import attempt_played
+
+    scenario = scenario_create()
+    attempt = start(client, scenario)
+    played, _ = attempt_played(attempt=attempt)
+    assert played.title == "Jade keeps going missing"
+    revision = attempt.revision
+    revision.content = {**revision.content, "title": "Jade, renamed"}
+    revision.created_at += timedelta(seconds=5)
+    revision.save()
+    attempt.refresh_from_db()
+    played, _ = attempt_played(attempt=attempt)
+    assert played.title == "Jade, renamed"
