@@ -2,8 +2,9 @@
 
 Every figure is a handful of aggregate queries over the rollup rows joined to the learner's
 *current* agency, team and job role; the number of queries depends on the courses shown, never
-on the number of learners. Required and overdue come from the required-learning rules, written
-as SQL conditions so that they are counted in the database too.
+on the number of learners. Required and overdue come from the required-learning rules and from
+courses assigned with a due date, written as SQL conditions so that they are counted in the
+database too.
 """
 
 from collections import defaultdict
@@ -17,7 +18,13 @@ from django.http import Http404
 
 from accounts.models import Agency, JobRole, MembershipStatus, Sector, Team, User
 from accounts.selectors import not_left_q
-from courses.models import CoursePage, ModulePage, RequiredLearning
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    ModulePage,
+    RequiredLearning,
+)
 from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.scope import GROUPINGS, ReportFilters, report_agency_ids
 
@@ -102,16 +109,32 @@ def _rule_match(rule: RequiredLearning, prefix: str) -> Q:
     return condition
 
 
+def _assigned_by(course_id: int, at: datetime):
+    """Ids of people assigned the course with a due date by ``at`` (an IN subquery, not a join,
+    so counting people never counts one twice)."""
+    return (
+        Enrolment.objects.filter(course_id=course_id, due_at__isnull=False, enrolled_at__lte=at)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .values("user_id")
+    )
+
+
 def required_conditions(
-    *, rules: list[RequiredLearning], at: datetime, prefix: str = ""
+    *, rules: list[RequiredLearning], at: datetime, prefix: str = "", course_id: int | None = None
 ) -> tuple[Q, Q | None]:
     """(required, past due) conditions on User (or on ``prefix`` + its fields) for one course.
 
     A rule's due date is ``max(date_joined, rule created) + due_within_months``, as in
     courses.selectors.requirements_for_user; ``date_joined <= at - months`` is that test in SQL.
+    With ``course_id``, a course assigned with a due date is required too, and past due once
+    that date has gone, as it is in the learner's My learning.
     """
     required = Q(**{f"{prefix}pk__in": []})
     past_due = None
+    if course_id is not None:
+        assigned = _assigned_by(course_id, at)
+        required |= Q(**{f"{prefix}pk__in": assigned})
+        past_due = Q(**{f"{prefix}pk__in": assigned.filter(due_at__lte=at)})
     for rule in rules:
         match = _rule_match(rule, prefix)
         required |= match
@@ -211,15 +234,14 @@ def course_figures(
     late_on_course = Q(pk__in=[])
     required_on_course = Q(pk__in=[])
     for course in courses:
-        if not rules[course.pk]:
-            continue
-        required, past_due = required_conditions(rules=rules[course.pk], at=at)
+        required, past_due = required_conditions(rules=rules[course.pk], at=at, course_id=course.pk)
         annotations[f"r{course.pk}"] = Count("id", filter=required)
-        user_required, late = required_conditions(rules=rules[course.pk], at=at, prefix="user__")
+        annotations[f"p{course.pk}"] = Count("id", filter=past_due)
+        user_required, late = required_conditions(
+            rules=rules[course.pk], at=at, prefix="user__", course_id=course.pk
+        )
         required_on_course |= Q(course_id=course.pk) & user_required
-        if past_due is not None:
-            annotations[f"p{course.pk}"] = Count("id", filter=past_due)
-            late_on_course |= Q(course_id=course.pk) & late
+        late_on_course |= Q(course_id=course.pk) & late
     done_at = Q(completed_at__isnull=False, completed_at__lte=at)
     course_counts = _grouped(
         CourseRollup.objects.filter(_user_scope(agency_ids), course_id__in=course_ids),

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
 
-from courses.models import RequiredLearning
+from courses.models import Enrolment, EnrolmentStatus, RequiredLearning
 from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.figures import learners_in_scope
 from reports.selectors.scope import ReportFilters, report_agency_ids
@@ -49,7 +49,7 @@ def _rule_applies(rule: RequiredLearning, user, role_ids: set[int]) -> bool:
 
 
 def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
-    """Staff of one agency in scope, worst status first; four queries whatever the headcount.
+    """Staff of one agency in scope, worst status first; five queries whatever the headcount.
 
     Raises ValueError without an agency when the viewer may see several (partnership admins
     choose one); PermissionDenied / Http404 as report_agency_ids.
@@ -70,6 +70,17 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
             user__in=people.values("pk"), started_at__isnull=False
         ).values_list("user_id", "course_id")
     )
+    # Courses assigned with a due date are required by then, as in figures.required_conditions.
+    assigned: dict[int, list[tuple[int, str, datetime]]] = {}
+    for user_id, course_id, title, due_at in (
+        Enrolment.objects.filter(
+            user__in=people.values("pk"), due_at__isnull=False, enrolled_at__lte=at
+        )
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .values_list("user_id", "course_id", "course__title", "due_at")
+    ):
+        if filters.course_id is None or course_id == filters.course_id:
+            assigned.setdefault(user_id, []).append((course_id, title, due_at))
     rollups: dict[int, dict[int, CourseRollup]] = {}
     for row in CourseRollup.objects.filter(
         user__in=people.values("pk"), user__agency_id__in=agency_ids
@@ -94,6 +105,9 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
                 )
                 if rule.course_id not in due or when < due[rule.course_id][1]:
                     due[rule.course_id] = (rule.course.title, when)
+        for course_id, title, when in assigned.get(person.pk, ()):
+            if course_id not in due or when < due[course_id][1]:
+                due[course_id] = (title, when)
         for course_id in set(due) | set(mine):
             row = mine.get(course_id)
             title = row.course.title if row else due[course_id][0]

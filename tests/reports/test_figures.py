@@ -7,13 +7,21 @@ moved from police) and their lead (3). Only police must do the course, within 3 
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 
-from courses.models import RequiredLearning
+from courses.models import EnrolmentSource, RequiredLearning
 from reports.selectors.figures import course_figures, monthly_trend
 from reports.selectors.scope import ReportFilters
 from reports.selectors.staff import staff_statuses
 from tests.accounts.factories import AgencyFactory, UserFactory
-from tests.reports.factories import course_with_modules, enrol, lead_of, module_done, when
+from tests.reports.factories import (
+    complete,
+    course_with_modules,
+    enrol,
+    lead_of,
+    module_done,
+    when,
+)
 
 FIELDS = ("required", "enrolled", "in_progress", "completed", "overdue", "refresher_due")
 
@@ -151,3 +159,48 @@ def test_an_assigned_course_nobody_has_opened_is_not_started_for_the_lead(db):
     assert staff[unopened.pk].courses == {"due": ["Assigned course"]}
     assert staff[unopened.pk].status_label == "Not started"
     assert staff[opened.pk].courses == {"in_progress": ["Assigned course"]}
+
+
+def assigned(user, course, *, enrolled: str, due: str):
+    enrolment = enrol(user, course, enrolled)
+    enrolment.source, enrolment.due_at = EnrolmentSource.ASSIGNED, when(due)
+    enrolment.save()
+    return enrolment
+
+
+def test_a_course_assigned_with_a_due_date_is_required_and_overdue_once_it_has_passed(db, travel):
+    agency = AgencyFactory()
+    course, (module,) = course_with_modules(modules=1, title="Assigned course")
+    late = UserFactory(agency=agency, last_name="Late")
+    on_time = UserFactory(agency=agency, last_name="On time")
+    done = UserFactory(agency=agency, last_name="Done")
+    UserFactory(agency=agency, last_name="Not assigned")
+    assigned(late, course, enrolled="2026-03-01", due="2026-05-01")
+    assigned(on_time, course, enrolled="2026-03-01", due="2026-07-01")
+    complete(assigned(done, course, enrolled="2026-03-01", due="2026-05-01"), "2026-04-01")
+    lead = lead_of(agency)
+
+    rows = by_key(course_figures(viewer=lead, filters=ReportFilters()))
+
+    course_row = rows[("All agencies", "")]
+    assert (course_row.required, course_row.overdue) == (3, 1)
+    assert rows[("All agencies", module.title)].overdue == 1
+    staff = {s.user_id: s for s in staff_statuses(viewer=lead, filters=ReportFilters())}
+    assert staff[late.pk].status_label == "Overdue"
+    assert staff[on_time.pk].courses == {"due": ["Assigned course"]}
+    assert staff[done.pk].status_label == "Up to date"
+
+
+def test_the_leads_figures_table_shows_a_learner_with_an_overdue_assignment(client, db, travel):
+    agency = AgencyFactory()
+    course, _ = course_with_modules(modules=1, title="Assigned course")
+    assigned(UserFactory(agency=agency), course, enrolled="2026-03-01", due="2026-05-01")
+    client.force_login(lead_of(agency))
+
+    html = client.get("/reports/", {"course": course.pk}).content.decode()
+
+    table = BeautifulSoup(html, "html.parser").select_one("#table-figures table")
+    header = [th.get_text(" ", strip=True) for th in table.find("tr").find_all(["th", "td"])]
+    first = [c.get_text(" ", strip=True) for c in table.find_all("tr")[1].find_all(["th", "td"])]
+    figures_shown = dict(zip(header, first, strict=True))
+    assert figures_shown["Required"] == "1" and figures_shown["Overdue"] == "1"
