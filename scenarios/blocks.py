@@ -65,6 +65,18 @@ def _learning_points_block() -> blocks.MultipleChoiceBlock:
     )
 
 
+class LabelledCharBlock(blocks.CharBlock):
+    """A CharBlock whose input carries its label as aria-label.
+
+    Wagtail draws a ListBlock's items without their child block's <label>, so a list of plain
+    text inputs (service ids, choices) would be unnamed to screen readers (axe rule "label").
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field.widget.attrs["aria-label"] = str(self.label)
+
+
 class BranchBlock(blocks.StructBlock):
     """A conditional route: every condition given must hold; the first matching branch wins."""
 
@@ -207,18 +219,22 @@ class EndingBlock(blocks.StructBlock):
     debrief = blocks.TextBlock(required=False, help_text="Required to publish. " + MARKDOWN_HELP)
     learning_points = _learning_points_block()
     services = blocks.ListBlock(
-        blocks.CharBlock(max_length=36, validators=[UUID_VALIDATOR], label="Service id"),
+        LabelledCharBlock(max_length=36, validators=[UUID_VALIDATOR], label="Directory service id"),
         default=[],
         label="Directory services",
     )
     praises = blocks.ListBlock(
-        blocks.CharBlock(max_length=121, validators=[CHOSE_VALIDATOR], label="Choice"),
+        LabelledCharBlock(
+            max_length=121, validators=[CHOSE_VALIDATOR], label="Choice the debrief praises"
+        ),
         default=[],
         label="Choices the debrief praises",
         help_text="Publishing checks every path: each must have been taken to reach here.",
     )
     misses = blocks.ListBlock(
-        blocks.CharBlock(max_length=121, validators=[CHOSE_VALIDATOR], label="Choice"),
+        LabelledCharBlock(
+            max_length=121, validators=[CHOSE_VALIDATOR], label="Choice the debrief says was missed"
+        ),
         default=[],
         label="Choices the debrief says were missed",
         help_text="Publishing checks every path: none may have been taken to reach here.",
