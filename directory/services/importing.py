@@ -263,11 +263,87 @@ SERVICE_FIELDS = {
 }
 
 
+def _key(value) -> str | None:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+class _Known:
+    """Services, organisations and locations read for a page of records in one query per
+    model, instead of one query per record (the lookups were most of an import's queries).
+
+    Holds instances as they are in the database: a record's writes update them in place, so
+    the importer forgets them all when a record is rolled back (``clear``). An id not loaded
+    is looked up on its own.
+    """
+
+    def __init__(self):
+        self.rows: dict[type, dict[str, object]] = {}
+
+    def load(self, model, ids) -> None:
+        found = self.rows.setdefault(model, {})
+        wanted = sorted({k for k in map(_key, ids) if k} - set(found))
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start : start + 1000]
+            for obj in model.objects.filter(pk__in=chunk):
+                found[str(obj.pk)] = obj
+            for key in chunk:
+                found.setdefault(key, None)
+
+    def get(self, model, pk):
+        key = _key(pk)
+        found = self.rows.get(model, {})
+        if key in found:
+            return found[key]
+        return model.objects.filter(pk=pk).first()
+
+    def put(self, obj) -> None:
+        self.rows.setdefault(type(obj), {})[str(obj.pk)] = obj
+
+    def clear(self) -> None:
+        self.rows.clear()
+
+    def preload(self, records: list) -> None:
+        """Load the services, organisations and locations these records name."""
+        ids: dict[type, list] = {Service: [], Organization: [], Location: []}
+        for record in records:
+            if not isinstance(record, dict):
+                continue
+            for service in (record, record.get("service"), *(record.get("services") or [])):
+                if not isinstance(service, dict):
+                    continue
+                ids[Service].append(service.get("id"))
+                organization = service.get("organization")
+                if isinstance(organization, dict):
+                    ids[Organization].append(organization.get("id"))
+                ids[Organization].append(service.get("organization_id"))
+                for link in (*(service.get("service_at_locations") or []), service):
+                    if isinstance(link, dict):
+                        location = link.get("location")
+                        if isinstance(location, dict):
+                            ids[Location].append(location.get("id"))
+                        ids[Location].append(link.get("location_id"))
+        for model, pks in ids.items():
+            self.load(model, pks)
+
+
+def _set_by_writer(model) -> list[str]:
+    """A child's foreign keys that the writer sets to rows it has just read or saved (the
+    service, a known term, the location): validating them would re-read each row."""
+    return [
+        "service",
+        *{Attribute: ["taxonomy_term"], ServiceAtLocation: ["location"]}.get(model, []),
+    ]
+
+
 class _Writer:
     """Writes ORUK records; collects errors (raised as RowRejected) and warnings."""
 
-    def __init__(self, terms: dict[str, TaxonomyTerm]):
+    def __init__(self, terms: dict[str, TaxonomyTerm], known: _Known | None = None):
         self.terms = terms
+        self.known = known or _Known()
         self.errors: list[tuple[str, str]] = []
         self.warnings: list[tuple[str, str]] = []
         self.changed = False
@@ -295,7 +371,7 @@ class _Writer:
     # Organizations -------------------------------------------------------------------------
 
     def organization(self, data: dict, prefix: str) -> Organization:
-        organization = Organization.objects.filter(pk=data["id"]).first()
+        organization = self.known.get(Organization, data["id"])
         before = _values(organization) if organization else None
         if organization is None:
             if not data.get("name"):
@@ -307,6 +383,7 @@ class _Writer:
         if "parent_organization_id" in data:
             organization.parent_organization_id = data["parent_organization_id"] or None
         self._put(organization, before, prefix)
+        self.known.put(organization)
         if "organization_identifiers" in data:
             self._identifiers(organization, data["organization_identifiers"], prefix)
         return organization
@@ -334,7 +411,7 @@ class _Writer:
     def service(self, record: dict) -> tuple[Service, bool]:
         """Write one service record (a full or partial ORUK service)."""
         r = record
-        service = Service.objects.filter(pk=r["id"]).first()
+        service = self.known.get(Service, r["id"])
         created = service is None
         before = None if created else _values(service)
         if created:
@@ -342,7 +419,7 @@ class _Writer:
         if r.get("organization"):
             service.organization = self.organization(r["organization"], "organization")
         elif r.get("organization_id"):
-            service.organization = Organization.objects.filter(pk=r["organization_id"]).first()
+            service.organization = self.known.get(Organization, r["organization_id"])
             if service.organization is None:
                 self.errors.append(
                     ("organization_id", f"Unknown organization {r['organization_id']}")
@@ -359,6 +436,7 @@ class _Writer:
         if self.errors:
             raise RowRejected(self.errors)
         self._put(service, before, "service", exclude=["organization"])
+        self.known.put(service)
         self.new_service = created
         self.children(service, r)
         if self.errors:
@@ -436,7 +514,7 @@ class _Writer:
             obj.sort_order = position
             try:
                 fill(obj, item, prefix)
-                self._put(obj, before, prefix, exclude=["service"])
+                self._put(obj, before, prefix, exclude=_set_by_writer(model))
             except RowRejected as rejected:
                 self.errors.extend(rejected.errors)
 
@@ -450,7 +528,7 @@ class _Writer:
             obj = model(id=pk, service=service, sort_order=position)
             try:
                 fill(obj, item, prefix)
-                _clean(obj, prefix, exclude=["service"])
+                _clean(obj, prefix, exclude=_set_by_writer(model))
             except RowRejected as rejected:
                 self.errors.extend(rejected.errors)
                 continue
@@ -565,13 +643,13 @@ class _Writer:
         if data:
             obj.location = self.location(data, f"{prefix}.location")
             return
-        location = Location.objects.filter(pk=item["location_id"]).first()
+        location = self.known.get(Location, item["location_id"])
         if location is None:
             raise RowRejected([(f"{prefix}.location_id", "Unknown location")])
         obj.location = location
 
     def location(self, data: dict, prefix: str) -> Location:
-        location = Location.objects.filter(pk=data["id"]).first()
+        location = self.known.get(Location, data["id"])
         addresses = data.get("addresses")
         address = (addresses or [{}])[0]
         redacted = data.get("name") == CONFIDENTIAL_NAME and not (
@@ -632,6 +710,7 @@ class _Writer:
         if before is None or before != _values(location):
             location.save()
             self.changed = True
+        self.known.put(location)
         return location
 
     # Taxonomies and terms ------------------------------------------------------------------
@@ -692,6 +771,8 @@ class _Writer:
 # The records counted as created, updated or unchanged (taxonomies, terms and organizations
 # have their own counts).
 COUNTED = ("service", "service_at_location")
+# Records whose services, organisations and locations are looked up together.
+PAGE = 500
 
 
 class _Unchanged(Exception):
@@ -716,8 +797,12 @@ def directory_import(
     with search_index_deferred(), transaction.atomic():
         for kind in KINDS:
             for batch in (b for b in batches if b.kind == kind):
-                for record, label in zip(batch.records, batch.labels, strict=True):
-                    importer.record(kind, record, label, batch.name)
+                for start in range(0, len(batch.records), PAGE):
+                    records = batch.records[start : start + PAGE]
+                    importer.known.preload(records)
+                    labels = batch.labels[start : start + PAGE]
+                    for record, label in zip(records, labels, strict=True):
+                        importer.record(kind, record, label, batch.name)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -731,6 +816,7 @@ class _Importer:
         for term in TaxonomyTerm.objects.all():
             self.terms[str(term.pk)] = self.terms[term.term] = term
         self.seen: dict[tuple[str, str], str] = {}
+        self.known = _Known()
 
     def record(self, kind: str, record: dict, label: str, source: str) -> None:
         try:
@@ -784,7 +870,7 @@ class _Importer:
             return False
         if not self._first_sight(schema, record, label, source):
             return False
-        writer = _Writer(self.terms)
+        writer = _Writer(self.terms, self.known)
         try:
             with transaction.atomic():
                 created = (write or self._service)(writer, record)
@@ -811,7 +897,9 @@ class _Importer:
         return True
 
     def _forget_terms(self) -> None:
-        # A rolled-back record may have created terms; reload so none is used unsaved.
+        # A rolled-back record may have created terms, organisations or locations, or changed
+        # the instances held: reload so none is used unsaved.
+        self.known.clear()
         self.terms.clear()
         for term in TaxonomyTerm.objects.all():
             self.terms[str(term.pk)] = self.terms[term.term] = term

@@ -117,6 +117,22 @@ def test_a_bad_record_is_reported_by_file_index_and_field_and_the_rest_imported(
     ]
 
 
+def test_an_organisation_and_location_saved_by_a_rolled_back_record_are_not_reused(tmp_path, terms):
+    # Organisations and locations are looked up for a page of records at once; the first
+    # record saves both, then is rejected (an unknown category) and rolled back, so the next
+    # record naming them must create them again rather than point at rows that are gone.
+    bad = service_record(id=OTHER_ID)
+    bad["organization"]["name"] = "Renamed by the bad record"
+    bad["attributes"][0]["taxonomy_term_id"] = "00000000-0000-4000-8000-000000000000"
+    report = load(write(tmp_path, [bad, service_record()]))
+    assert report.created == [SERVICE_ID]
+    assert [e.field for e in report.rejected] == ["attributes[0].taxonomy_term_id"]
+    service = Service.objects.get()
+    assert service.organization.name == "Example interpreting"
+    [link] = ServiceAtLocation.objects.all()
+    assert link.service == service and link.location == Location.objects.get()
+
+
 def test_the_command_reports_and_exits_with_a_message_not_a_traceback(tmp_path, terms, capsys):
     path = write(tmp_path, [service_record(id=OTHER_ID, minimum_age=12.5), service_record()])
     with pytest.raises(CommandError, match="1 record"):
