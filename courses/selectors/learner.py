@@ -76,27 +76,68 @@ def attempt_course_completion(*, attempt: Attempt) -> tuple[CoursePage, Completi
     return course, completion
 
 
+@dataclass(frozen=True)
+class ModuleTask:
+    """A module as a row of the GOV.UK task list: its status for this learner."""
+
+    module: ModulePage
+    status: str  # "completed", "in_progress" or "not_started"
+
+    @property
+    def status_label(self) -> str:
+        return {"completed": "Completed", "in_progress": "In progress"}.get(
+            self.status, "Not yet started"
+        )
+
+
 def course_overview(*, course: CoursePage, user) -> dict:
-    """Modules with the learner's progress, their open enrolment and latest completion."""
+    """Modules with the learner's progress, their open enrolment and latest completion.
+
+    Progress is read from the open enrolment, or else from the enrolment of the latest
+    completion, so a completed course shows its modules completed and 100%.
+    """
     modules = course_modules(course=course)
-    context = {"modules": modules, "enrolment": None, "completion": None, "done_ids": set()}
+    context = {
+        "modules": modules,
+        "enrolment": None,
+        "completion": None,
+        "done_ids": set(),
+        "progress": None,
+        "tasks": [ModuleTask(module=m, status="not_started") for m in modules],
+    }
     if not user.is_authenticated:
         return context
     enrolment = Enrolment.objects.filter(
         user=user, course=course, status=EnrolmentStatus.IN_PROGRESS
     ).first()
     context["enrolment"] = enrolment
-    context["completion"] = (
+    completion = (
         Completion.objects.filter(user=user, course=course, revoked_at__isnull=True)
         .select_related("certificate")
         .first()
     )
-    if enrolment:
-        context["done_ids"] = set(
-            ModuleProgress.objects.filter(
-                enrolment=enrolment, completed_at__isnull=False
-            ).values_list("module_id", flat=True)
-        )
+    context["completion"] = completion
+    source_id = enrolment.pk if enrolment else completion.enrolment_id if completion else None
+    if source_id:
+        started, done = set(), set()
+        for module_id, completed_at in ModuleProgress.objects.filter(
+            enrolment_id=source_id
+        ).values_list("module_id", "completed_at"):
+            (done if completed_at else started).add(module_id)
+        live = {m.pk for m in modules}
+        context["done_ids"] = done
+        context["progress"] = CourseProgress(done=len(done & live), total=len(live))
+        context["tasks"] = [
+            ModuleTask(
+                module=m,
+                status="completed"
+                if m.pk in done
+                else "in_progress"
+                if m.pk in started
+                else "not_started",
+            )
+            for m in modules
+        ]
     context["prerequisites_missing"] = prerequisites_missing(user=user, course=course)
     return context
 
@@ -224,3 +265,48 @@ def _block_state(block, answers, reflections, completed_scenarios, *, module) ->
             "module_id": module.pk,
         }
     return {}
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """How much of a course an enrolment has done: modules completed of the live modules."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Whole per cent complete, rounded down so that 100 means every module is done."""
+        return 100 * self.done // self.total if self.total else 0
+
+
+def _live_module_ids_by_course(courses: list[CoursePage]) -> dict[int, set[int]]:
+    if not courses:
+        return {}
+    under = Q()
+    for course in courses:
+        under |= Q(path__startswith=course.path, depth=course.depth + 1)
+    by_path = {course.path: course.pk for course in courses}
+    modules: dict[int, set[int]] = {course.pk: set() for course in courses}
+    for pk, path in ModulePage.objects.live().filter(under).values_list("pk", "path"):
+        modules[by_path[path[: -ModulePage.steplen]]].add(pk)
+    return modules
+
+
+def enrolments_progress(*, enrolments: list[Enrolment]) -> dict[int, CourseProgress]:
+    """Each enrolment's progress (by enrolment id) as modules completed of the course's live
+    modules. Two queries however many enrolments; the enrolments need ``course`` selected."""
+    if not enrolments:
+        return {}
+    modules = _live_module_ids_by_course(list({e.course_id: e.course for e in enrolments}.values()))
+    done: dict[int, set[int]] = {e.pk: set() for e in enrolments}
+    for enrolment_id, module_id in ModuleProgress.objects.filter(
+        enrolment__in=[e.pk for e in enrolments], completed_at__isnull=False
+    ).values_list("enrolment_id", "module_id"):
+        done[enrolment_id].add(module_id)
+    return {
+        e.pk: CourseProgress(
+            done=len(done[e.pk] & modules[e.course_id]), total=len(modules[e.course_id])
+        )
+        for e in enrolments
+    }

@@ -15,6 +15,7 @@ from courses.models import (
     EnrolmentStatus,
     RequiredLearning,
 )
+from courses.selectors.learner import enrolments_progress
 
 REFRESHER_WARNING_DAYS = 30
 
@@ -90,12 +91,15 @@ def my_learning(*, user, at: datetime | None = None) -> dict:
     }
     in_progress = [e for e in enrolments if e.pk not in unopened]
     assigned = [e for e in enrolments if e.pk in unopened]
+    progress = enrolments_progress(enrolments=in_progress)
     completed, refresher_due = [], []
     for completion in _latest_completions(user=user).values():
         (completed if completion.is_valid(at) else refresher_due).append(completion)
     soon = at + timedelta(days=REFRESHER_WARNING_DAYS)
     return {
         "in_progress": in_progress,
+        # (enrolment, CourseProgress) pairs: two queries for all of them, none per course.
+        "in_progress_cards": [(e, progress[e.pk]) for e in in_progress],
         "assigned": assigned,
         "completed": sorted(completed, key=lambda c: c.completed_at, reverse=True),
         "expiring_soon_ids": {c.pk for c in completed if c.expires_at and c.expires_at <= soon},

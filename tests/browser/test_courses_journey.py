@@ -3,9 +3,12 @@
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from courses.models import Certificate
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory, ModulePageFactory, check, markdown, section
+from tests.reports.factories import course_with_modules, enrol, module_done
 
 
 def test_learner_takes_a_course_to_a_verified_certificate(
@@ -63,4 +66,32 @@ def test_learner_takes_a_course_to_a_verified_certificate(
     page.get_by_role("button", name="Check").click()
     page.get_by_role("heading", name="Valid certificate").wait_for()
     assert page.get_by_text("Jo Practitioner").is_visible()
+    assert_accessible(page)
+
+
+def test_learner_sees_percent_complete_and_module_statuses(
+    live_url, signed_in_page, assert_accessible
+):
+    learner = UserFactory()
+    course, (first, second, _third, _fourth) = course_with_modules(
+        modules=4, title="Professional curiosity"
+    )
+    enrolment = enrol(learner, course, "2026-01-05")
+    module_done(enrolment, first, "2026-01-06", "2026-01-07")
+    module_done(enrolment, second, "2026-01-08")
+    page = signed_in_page(learner)
+
+    page.goto(f"{live_url}/courses/my/")
+    expect(page.get_by_text("25% complete")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Professional curiosity").click()
+    expect(page.locator("#course-progress")).to_have_text("25% complete (1 of 4 modules)")
+    statuses = page.locator(".govuk-task-list__status").all_inner_texts()
+    assert [s.strip() for s in statuses] == [
+        "Completed",
+        "In progress",
+        "Not yet started",
+        "Not yet started",
+    ]
     assert_accessible(page)
