@@ -135,3 +135,53 @@ class ActionPlanForm(forms.Form):
         required=False,
         error_messages={"invalid": "Enter the date as year-month-day, for example 2027-03-31"},
     )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)]
+
+
+COURSE_UPLOAD_MAX_FILES = 50
+COURSE_UPLOAD_MAX_BYTES = 2_000_000
+
+
+class CourseImportForm(forms.Form):
+    """The files of one course folder (content/FORMAT.md): course.md and NN-<module>.md."""
+
+    files = MultipleFileField(
+        label="Course files (Markdown)",
+        help_text="Choose course.md and every module file (01-<module>.md, 02-...) together, "
+        f"at most {COURSE_UPLOAD_MAX_FILES} files and {COURSE_UPLOAD_MAX_BYTES // 1_000_000} MB "
+        "in all. They are checked first; nothing changes until you confirm.",
+    )
+
+    def clean_files(self) -> dict[str, bytes]:
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > COURSE_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(f"Choose at most {COURSE_UPLOAD_MAX_FILES} files.")
+        if sum(upload.size for upload in uploads) > COURSE_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The files come to more than {COURSE_UPLOAD_MAX_BYTES // 1_000_000} MB."
+            )
+        files = {}
+        for upload in uploads:
+            name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+            if not name.endswith(".md") or name.startswith(".") or name in files:
+                raise forms.ValidationError(
+                    f"{name}: choose each course file once; course files end in .md."
+                )
+            files[name] = upload.read()
+        return files

@@ -1,9 +1,12 @@
-"""Admin registration: required-learning rules, editable by Partnership admins."""
+"""Admin registration: required-learning rules, editable by Partnership admins, and the course
+import page."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from courses.models import RequiredLearning
+from courses.viewsets import CourseImportViewSet
 
 
 class RequiredLearningViewSet(SnippetViewSet):
@@ -16,3 +19,8 @@ class RequiredLearningViewSet(SnippetViewSet):
 
 
 register_snippet(RequiredLearningViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_course_import():
+    return CourseImportViewSet()

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,6 +262,44 @@ def course_import(*, folder: Path, media_root: Path | None = None) -> ImportRepo
             page.unpublish()
             report.unpublished.append(f"module {page.slug}")
     _order_children(course, ordered)
+    return report
+
+
+class _DryRun(Exception):  # noqa: N818 (control flow, not an error)
+    def __init__(self, report: ImportReport):
+        self.report = report
+
+
+def course_import_files(
+    *, files: dict[str, bytes], dry_run: bool = False, media_root: Path | None = None
+) -> ImportReport:
+    """Import a course from files (name to content, as uploaded) exactly as import_course does
+    a folder: the same checks, the same CourseFormatError (naming the file by its own name).
+
+    With ``dry_run`` the whole import runs and is rolled back, so the report says what would be
+    created, updated, unchanged and unpublished. Not idempotent only in that a dry run may leave
+    the file of a newly imported image in storage (its database row is rolled back).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, content in files.items():
+            if Path(name).name != name or not name.endswith(".md"):
+                raise CourseFormatError(Path(name), None, "course files are named <name>.md")
+            (folder / name).write_bytes(content)
+        try:
+            with transaction.atomic():
+                report = course_import(folder=folder, media_root=media_root)
+                if dry_run:
+                    raise _DryRun(report)
+        except _DryRun as done:
+            return done.report
+        except CourseFormatError as error:
+            path = Path(error.path)
+            if path == folder:
+                name = Path("the uploaded files")
+            else:
+                name = path.relative_to(folder) if path.is_relative_to(folder) else path
+            raise CourseFormatError(name, error.line, error.problem) from None
     return report
 
 

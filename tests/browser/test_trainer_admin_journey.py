@@ -1,10 +1,11 @@
 """A trainer in the Wagtail admin: edits a scenario whose endings link directory services, checks
-its map; axe finds nothing on either page."""
+its map, and checks a course's files on the course import page; axe finds nothing on any page."""
 
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.accounts.factories import UserFactory
+from tests.courses.test_import_export import write_course
 from tests.directory.factories import ServiceFactory
 from tests.scenarios.factories import definition, scenario_create
 
@@ -14,9 +15,7 @@ from tests.scenarios.factories import definition, scenario_create
 WAGTAIL_MINIMAP = ".w-minimap"
 
 
-def test_trainer_edits_a_scenario_and_checks_its_map(
-    live_url, signed_in_page, assert_accessible
-):
+def test_trainer_edits_a_scenario_and_checks_its_map(live_url, signed_in_page, assert_accessible):
     services = [str(ServiceFactory().pk), str(ServiceFactory().pk)]
     data = definition()
     data["nodes"][2]["services"] = services
@@ -33,4 +32,22 @@ def test_trainer_edits_a_scenario_and_checks_its_map(
     scroll = page.get_by_role("region", name="Map of “Jade keeps going missing”")
     scroll.focus()
     expect(scroll).to_be_focused()
+    assert_accessible(page)
+
+
+def test_trainer_checks_course_files_on_the_import_page(
+    live_url, signed_in_page, assert_accessible, tmp_path
+):
+    folder = write_course(tmp_path / "rhi-course")
+    page = signed_in_page(UserFactory(roles=[Role.TRAINER]))
+    page.goto(f"{live_url}/admin/")
+    page.get_by_role("link", name="Import a course").click()
+    expect(page.get_by_role("heading", name="Import a course")).to_be_visible()
+    assert_accessible(page, exclude={"scrollable-region-focusable": [WAGTAIL_MINIMAP]})
+
+    page.get_by_label("Course files (Markdown)").set_input_files(
+        [str(folder / "course.md"), str(folder / "01-seventy-two-hours.md")]
+    )
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.get_by_role("heading", name="What the import would do")).to_be_visible()
     assert_accessible(page)
