@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -341,9 +341,16 @@ def _set_by_writer(model) -> list[str]:
 class _Writer:
     """Writes ORUK records; collects errors (raised as RowRejected) and warnings."""
 
-    def __init__(self, terms: dict[str, TaxonomyTerm], known: _Known | None = None):
+    def __init__(
+        self,
+        terms: dict[str, TaxonomyTerm],
+        known: _Known | None = None,
+        pending: dict | None = None,
+    ):
         self.terms = terms
         self.known = known or _Known()
+        # New services' children, by model, when the importer inserts them for a page at once.
+        self.pending = pending
         self.errors: list[tuple[str, str]] = []
         self.warnings: list[tuple[str, str]] = []
         self.changed = False
@@ -519,7 +526,8 @@ class _Writer:
                 self.errors.extend(rejected.errors)
 
     def _create(self, service, model, wanted, fill) -> None:
-        """A new service's children: validated one by one, inserted in one statement.
+        """A new service's children: validated one by one, inserted in one statement (or left
+        in ``pending`` for the importer to insert with the rest of the page).
 
         An id already used elsewhere fails the insert, which rejects the record.
         """
@@ -535,7 +543,10 @@ class _Writer:
             rows.append(obj)
         if self.errors:
             return
-        model.objects.bulk_create(rows)
+        if self.pending is None:
+            model.objects.bulk_create(rows)
+        else:
+            self.pending.setdefault(model, []).extend(rows)
         self.changed = True
 
     def children(self, service: Service, r: dict) -> None:
@@ -798,11 +809,12 @@ def directory_import(
         for kind in KINDS:
             for batch in (b for b in batches if b.kind == kind):
                 for start in range(0, len(batch.records), PAGE):
-                    records = batch.records[start : start + PAGE]
-                    importer.known.preload(records)
-                    labels = batch.labels[start : start + PAGE]
-                    for record, label in zip(records, labels, strict=True):
-                        importer.record(kind, record, label, batch.name)
+                    importer.page(
+                        kind,
+                        batch.records[start : start + PAGE],
+                        batch.labels[start : start + PAGE],
+                        batch.name,
+                    )
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -817,12 +829,58 @@ class _Importer:
             self.terms[str(term.pk)] = self.terms[term.term] = term
         self.seen: dict[tuple[str, str], str] = {}
         self.known = _Known()
+        self.pending: dict | None = None
 
-    def record(self, kind: str, record: dict, label: str, source: str) -> None:
+    def page(self, kind: str, records: list, labels: list, source: str) -> None:
+        """Import a page of records, each in its own savepoint.
+
+        New services' children (nine tables) are inserted for the whole page at the end, a
+        statement per table instead of per service, inside a savepoint around the page. If
+        that insert fails (a child id already used elsewhere), the page is rolled back and
+        imported again inserting each service's children with it, so the failure is the
+        offending record's alone, as the rule says.
+        """
+        self.known.preload(records)
+        if kind != "services" or len(records) < 2:
+            self._page(kind, records, labels, source)
+            return
+        mark = self._mark()
+        self.pending = {}
         try:
-            self._record(kind, record, label, source)
+            with transaction.atomic():
+                self._page(kind, records, labels, source)
+                for model, rows in self.pending.items():
+                    model.objects.bulk_create(rows, batch_size=1000)
+        except DatabaseError:
+            logger.info("A page of %s could not be inserted at once: one by one", source)
+            self._restore(mark)
+            self.pending = None
+            self.known.preload(records)
+            self._page(kind, records, labels, source, count=False)
         finally:
-            self.progress(1)
+            self.pending = None
+
+    def _page(self, kind, records, labels, source, count=True) -> None:
+        for record, label in zip(records, labels, strict=True):
+            try:
+                self._record(kind, record, label, source)
+            finally:
+                if count:
+                    self.progress(1)
+
+    def _mark(self) -> tuple:
+        r = self.report
+        lists = (r.created, r.updated, r.unchanged, r.rejected, r.warnings)
+        return [len(x) for x in lists], r.terms, r.organizations, dict(self.seen)
+
+    def _restore(self, mark: tuple) -> None:
+        r = self.report
+        sizes, r.terms, r.organizations, self.seen = mark
+        for items, size in zip(
+            (r.created, r.updated, r.unchanged, r.rejected, r.warnings), sizes, strict=True
+        ):
+            del items[size:]
+        self._forget_terms()
 
     def _reject(self, source: str, label: str, errors) -> None:
         self.report.rejected.extend(RowError(source, label, f, m) for f, m in errors)
@@ -870,7 +928,7 @@ class _Importer:
             return False
         if not self._first_sight(schema, record, label, source):
             return False
-        writer = _Writer(self.terms, self.known)
+        writer = _Writer(self.terms, self.known, None if self.pending is None else {})
         try:
             with transaction.atomic():
                 created = (write or self._service)(writer, record)
@@ -892,6 +950,8 @@ class _Importer:
             if schema in COUNTED:
                 outcome = self.report.created if created else self.report.updated
                 outcome.append(str(record["id"]))
+            for model, rows in (writer.pending or {}).items():
+                self.pending.setdefault(model, []).extend(rows)
         self.report.warnings.extend(RowError(source, label, f, m) for f, m in warnings)
         self.report.warnings.extend(RowError(source, label, f, m) for f, m in writer.warnings)
         return True

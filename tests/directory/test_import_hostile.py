@@ -6,6 +6,8 @@ nesting, numbers, duplicates, the shapes ORUK accepts, and the repairs made with
 
 import copy
 import json
+import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -131,6 +133,39 @@ def test_an_organisation_and_location_saved_by_a_rolled_back_record_are_not_reus
     assert service.organization.name == "Example interpreting"
     [link] = ServiceAtLocation.objects.all()
     assert link.service == service and link.location == Location.objects.get()
+
+
+def renumbered(record: dict, keep: tuple = ()) -> dict:
+    """The record under fresh ids, but for its category's and those in ``keep``."""
+    text = json.dumps(record)
+    term_id = record["attributes"][0]["taxonomy_term_id"]
+    for old in set(re.findall(r"[0-9a-f]{8}-[0-9a-f-]{27}", text)) - {term_id, *keep}:
+        text = text.replace(old, str(uuid.uuid4()))
+    return json.loads(text)
+
+
+def test_a_new_service_reusing_another_services_child_id_is_rejected_alone(tmp_path, terms):
+    # New services' children are inserted a page at a time; one clashing id must still reject
+    # only its own record, with the report and the progress count exact.
+    load(write(tmp_path, [service_record()], "first.json"))
+    phone_id = service_record()["phones"][0]["id"]
+    fine = renumbered(full_service())
+    clash = renumbered(service_record(), keep=(phone_id,))
+    later = renumbered(full_service())
+    done = []
+    report = directory_import(
+        batches=source_read(location=str(write(tmp_path, [fine, clash, later]))),
+        progress=done.append,
+    )
+    assert report.created == [fine["id"], later["id"]] and sum(done) == 3
+    [error] = report.rejected
+    assert error.row == "record 2" and "could not be saved" in error.message
+    assert str(Phone.objects.get(pk=phone_id).service_id) == SERVICE_ID
+    assert not Service.objects.filter(pk=clash["id"]).exists()
+    for record in (fine, later):
+        assert counts(Service.objects.get(pk=record["id"])) == {
+            relation: len(record.get(relation, [])) for relation in CHILDREN
+        }
 
 
 def test_the_command_reports_and_exits_with_a_message_not_a_traceback(tmp_path, terms, capsys):
