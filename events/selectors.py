@@ -180,3 +180,12 @@ def personal_data_for_user(*, user) -> dict:
             for b in bookings_for_user(user=user)
         ]
     }
+
+
+def events_by_review_reference() -> dict[str, list[tuple[str, str]]]:
+    """Live events as (title, url) under each learning point and recommendation they serve."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for event in EventPage.objects.live().order_by("title"):
+        for code in [*event.learning_points, *event.recommendations]:
+            found.setdefault(code, []).append((event.title, event.url or ""))
+    return found

@@ -13,6 +13,7 @@ from reports.models import FollowUp, ReportSubscription
 from reports.selectors.evaluation import evaluation_completion
 from reports.selectors.scope import report_agency_ids, viewer_sees_all
 from reports.selectors.tables import BUILDERS, report_table
+from reports.selectors.traceability import traceability_matrix
 from reports.services.evaluation import EvaluationError, evaluation_submit, follow_up_answer
 from reports.services.exports import report_pdf, table_csv, table_xlsx
 from reports.services.reminders import ReminderError, staff_reminders_create
@@ -29,6 +30,13 @@ def _agency_param(request) -> int | None:
         return int(value)
     except ValueError as error:
         raise Http404("No such agency.") from error
+
+
+def _agency_choices(request) -> list[tuple[int, str]]:
+    """The agency filter's choices: every agency for partnership admins, none for leads."""
+    if not viewer_sees_all(viewer=request.user):
+        return []
+    return list(Agency.objects.order_by("name").values_list("pk", "name"))
 
 
 def _context(request, form, filters, names, **extra) -> dict:
@@ -88,23 +96,39 @@ def agency_dashboard(request, agency_id: int):
 @login_required
 @require_GET
 def section(request, name: str):
-    """Scenario insight, review traceability or evaluation, as a page of its own."""
+    """Scenario insight or evaluation, as a page of its own."""
     pages = {
         "insight": ("Scenario insight", ["insight"]),
-        "traceability": ("Review traceability", ["traceability"]),
         "evaluation": ("Evaluation", ["evaluation", "confidence"]),
     }
     title, names = pages[name]
     form = ReportFilterForm(request.GET or None, agency_id=_agency_param(request), grouping=False)
-    choices = (
-        list(Agency.objects.values_list("pk", "name"))
-        if viewer_sees_all(viewer=request.user)
-        else []
-    )
+    choices = _agency_choices(request)
     context = _context(
         request, form, form.filters(), names, title=title, section=name, agency_choices=choices
     )
     return render(request, "reports/section.html", context)
+
+
+@login_required
+@require_GET
+def traceability(request):
+    """One summary card per review reference: what serves it, linked, and who completed it."""
+    form = ReportFilterForm(request.GET or None, agency_id=_agency_param(request), grouping=False)
+    filters = form.filters()
+    agencies, references = traceability_matrix(viewer=request.user, filters=filters)
+    context = _context(
+        request,
+        form,
+        filters,
+        [],
+        title="Review traceability",
+        section="traceability",
+        agency_choices=_agency_choices(request),
+        references=references,
+        scope=agencies[0].name if len(agencies) == 1 else "All partner agencies",
+    )
+    return render(request, "reports/traceability.html", context)
 
 
 @login_required

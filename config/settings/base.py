@@ -224,6 +224,10 @@ LEARNING_EVENT_SUBSCRIBERS = [
     "courses.services.learning.learning_event_course_reevaluate",
 ]
 
+# Review traceability (reports.selectors.traceability): callables taking no arguments and
+# returning {review reference code: [(title, url), ...]} of live training events serving it.
+REVIEW_EVENT_SOURCES = ["events.selectors.events_by_review_reference"]
+
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
 PERSONAL_DATA_EXPORTERS = [

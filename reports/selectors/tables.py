@@ -154,27 +154,43 @@ def insight_table(*, viewer, filters: ReportFilters) -> Table:
 
 
 def traceability_table(*, viewer, filters: ReportFilters) -> Table:
-    """What serves each review reference and how many practitioners per agency completed it."""
-    agencies, rows = traceability_matrix(viewer=viewer, filters=filters)
+    """What serves each review reference and how many practitioners in scope completed it."""
+    _, rows = traceability_matrix(viewer=viewer, filters=filters)
     return Table(
         name="traceability",
         title="Review traceability",
-        columns=["Reference", "Title", "Courses", "Modules", "Scenario decisions", "Features"]
-        + [a.name for a in agencies],
+        columns=[
+            "Reference",
+            "Title",
+            "Courses",
+            "Modules",
+            "Scenarios",
+            "Events",
+            "Platform features",
+            "Completed",
+            "Headcount",
+            "Coverage of headcount (%)",
+            "Registered learners",
+        ],
         rows=[
             [
                 r.code,
                 r.title,
-                "; ".join(r.courses),
-                "; ".join(r.modules),
-                "; ".join(r.decisions),
+                "; ".join(c.title for c in r.courses if c.whole_course),
+                "; ".join(f"{c.title}: {m.title}" for c in r.courses for m in c.modules),
+                "; ".join(s.title for s in r.scenarios),
+                "; ".join(e.title for e in r.events),
                 "; ".join(r.features),
+                r.coverage.completed,
+                r.coverage.headcount,
+                _cell(r.coverage.headcount_percent),
+                r.coverage.registered,
             ]
-            + [r.completed[a.pk] for a in agencies]
             for r in rows
         ],
         note="Practitioners who hold a valid completion of a course, completed a module or "
-        "finished a scenario decision that serves the reference.",
+        "finished a scenario decision that serves the reference. Fewer than 5 shows as "
+        "“fewer than 5” so that nobody can be identified.",
     )
 
 

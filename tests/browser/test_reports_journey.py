@@ -6,6 +6,7 @@ from accounts.models import Sector
 from accounts.roles import Role
 from courses.models import RequiredLearning
 from reports.models import StaffReminder
+from reports.services.traceability import traceability_load
 from tests.accounts.factories import AgencyFactory, UserFactory
 from tests.reports.factories import complete, course_with_modules, enrol, module_done, when
 
@@ -59,4 +60,47 @@ def test_agency_lead_finds_gaps_and_reminds_overdue_staff(
     page.get_by_role("link", name="Review traceability").click()
     assert_accessible(page)
     page.get_by_role("link", name="Evaluation").click()
+    assert_accessible(page)
+
+
+TRACE = """
+LP1:
+  title: Multi-agency working when a child goes missing
+  courses: [{course}]
+  modules: [{course}/{module}]
+R4:
+  title: Return home interviews wherever a child is placed
+  modules: [{course}/{module}]
+"""
+
+
+def test_traceability_cards_fit_a_phone_and_filter_by_agency(
+    live_url, signed_in_page, assert_accessible, tmp_path
+):
+    police = AgencyFactory(name="Oldham Police", sector=Sector.POLICE, headcount=1040)
+    AgencyFactory(name="Oldham Health", sector=Sector.HEALTH, headcount=300)
+    course, (module,) = course_with_modules(modules=1, title="Missing from care")
+    for n in range(6):
+        person = UserFactory(agency=police, last_name=f"Done{n}")
+        complete(enrol(person, course, "2026-01-05"), "2026-01-07")
+    path = tmp_path / "traceability.yaml"
+    path.write_text(TRACE.format(course=course.slug, module=module.slug))
+    traceability_load(path=path)
+    page = signed_in_page(UserFactory(agency=None, roles=[Role.PARTNERSHIP_ADMIN]))
+
+    for width, height in ((1280, 800), (375, 812)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_url}/reports/traceability/")
+        card = page.locator(".govuk-summary-card").first
+        card.get_by_text("6 of 1,340 staff, 0%").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert_accessible(page)
+    card.get_by_role("link", name="Missing from care").first.click()
+    page.get_by_role("heading", name="Missing from care").first.wait_for()
+
+    page.goto(f"{live_url}/reports/traceability/")
+    page.get_by_label("Agency").select_option(label="Oldham Police")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("heading", name="Oldham Police", level=2).wait_for()
+    page.locator(".govuk-summary-card").first.get_by_text("6 of 1,040 staff, 1%").wait_for()
     assert_accessible(page)

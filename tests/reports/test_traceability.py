@@ -1,6 +1,7 @@
-"""Loading content/traceability.yaml and the assurance matrix built from it."""
+"""Loading content/traceability.yaml, the assurance matrix built from it and its page."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -8,6 +9,10 @@ from reports.models import ReviewLink, ReviewReference
 from reports.selectors.scope import ReportFilters
 from reports.selectors.traceability import traceability_matrix
 from reports.services.traceability import TraceabilityError, traceability_load
+from tests.accounts.factories import UserFactory
+from tests.events.factories import EventPageFactory
+from tests.reports.factories import complete, enrol
+from tests.scenarios.factories import scenario_create
 
 YAML = """
 LP1:
@@ -40,13 +45,61 @@ def test_load_is_idempotent(loaded):
 def test_matrix_counts_practitioners_per_agency_who_completed(loaded, world):
     agencies, rows = traceability_matrix(viewer=world.admin, filters=ReportFilters())
     lp1, r4 = rows
-    assert lp1.courses == ["Missing children"] and lp1.features == ["Refresher reminders"]
+    assert [c.title for c in lp1.courses] == ["Missing children"]
+    assert lp1.courses[0].whole_course and [m.title for m in lp1.courses[0].modules] == [
+        world.m1.title
+    ]
+    assert lp1.features == ["Refresher reminders"]
     assert lp1.unresolved == ["jade/first-call"]  # no such scenario loaded
     # LP1: valid course completions (a1; b1, b2) or module 1 completed (a1 again).
     assert lp1.completed == {world.police.pk: 1, world.health.pk: 2}
     assert r4.completed == {world.police.pk: 1, world.health.pk: 0}
+    # Published for the scope: 3 of 30 staff would single people out, so it is suppressed.
+    assert (lp1.coverage.completed, lp1.coverage.headcount, lp1.coverage.registered) == (
+        "fewer than 5",
+        30,
+        9,
+    )
+    assert lp1.coverage.headcount_percent is None
     _, lead_rows = traceability_matrix(viewer=world.police_lead, filters=ReportFilters())
     assert lead_rows[0].completed == {world.police.pk: 1}
+
+
+def test_page_shows_a_card_per_reference_with_links_denominators_and_no_keys(client, world, loaded):
+    scenario = scenario_create()  # "jade", whose decision "first-call" serves LP1
+    event = EventPageFactory(title="Missing from care workshop", learning_points=["LP1"])
+    for name in ("Hill", "Irwin"):  # two more in health: LP1 reaches 5, published as it is
+        person = UserFactory(agency=world.health, last_name=name)
+        complete(enrol(person, world.course, "2026-04-01"), "2026-04-02")
+    client.force_login(world.admin)
+    html = client.get(reverse("reports:traceability")).content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    cards = soup.select(".govuk-summary-card")
+    assert len(cards) == 2 and not soup.select("main table")
+    lp1 = " ".join(cards[0].get_text(" ").split())
+    assert "5 of 30 staff, 17%" in lp1 and "5 of 11 registered learners, 45%" in lp1
+    links = {a.get_text(strip=True): a["href"] for a in cards[0].select("a")}
+    assert links["Missing children"] == world.course.url
+    assert links[world.m1.title] == world.m1.url
+    assert links[scenario.title] == reverse("scenarios:detail", args=[scenario.slug])
+    assert links[event.title] == event.url
+    assert "first-call" not in html  # no internal decision keys
+    r4 = " ".join(cards[1].get_text(" ").split())
+    assert "Fewer than 5 of 30 staff" in r4 and "staff," not in r4  # no percentage either
+
+
+def test_agency_filter_narrows_the_figures_and_keeps_leads_to_their_agency(client, world, loaded):
+    client.force_login(world.admin)
+    url = reverse("reports:traceability")
+    page = client.get(url, {"agency": world.police.pk}).content.decode()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select_one("main h2.govuk-heading-l").get_text(strip=True) == "Police"
+    assert "Fewer than 5 of 10 staff" in " ".join(soup.get_text(" ").split())
+    assert soup.select_one("select#id_agency option[selected]")["value"] == str(world.police.pk)
+    client.force_login(world.police_lead)
+    assert client.get(url, {"agency": world.health.pk}).status_code == 404
+    lead_page = client.get(url).content.decode()
+    assert "of 10 staff" in lead_page and 'id="id_agency"' not in lead_page
 
 
 def test_bad_files_change_nothing_and_say_why(loaded, tmp_path):
