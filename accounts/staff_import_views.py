@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Agency, User
-from accounts.selectors import user_is_agency_lead, user_report_agencies
+from accounts.selectors import user_report_agencies
 from accounts.services import leavers_import, person_mark_left
 from accounts.staff_import import PENDING_SECONDS, Action, pending_key, staff_import_plan
 
@@ -110,13 +111,28 @@ class LeaversFileForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Columns: email, leaving date.")
 
 
+def _leavers_agency(request: HttpRequest) -> tuple:
+    """The agencies the user may mark leavers in, and the one this page is for (``agency`` in
+    the query or form; else their own, else the first)."""
+    agencies = user_report_agencies(user=request.user).order_by("name")
+    if not agencies.exists():
+        raise PermissionDenied("Only agency leads and partnership admins can mark leavers.")
+    wanted = request.POST.get("agency") or request.GET.get("agency")
+    if wanted:
+        agency = agencies.filter(pk=wanted).first() if wanted.isdigit() else None
+        if agency is None:
+            raise Http404("You cannot mark leavers in that agency.")
+        return agencies, agency
+    own = agencies.filter(pk=request.user.agency_id).first()
+    return agencies, own or agencies.first()
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def leavers_view(request: HttpRequest) -> HttpResponse:
-    """Agency leads mark their members as left, one by one or from a CSV file."""
-    if not user_is_agency_lead(user=request.user):
-        raise PermissionDenied("Only agency leads can mark leavers.")
-    agency = request.user.agency
+    """Agency leads mark their members as left, one by one or from a CSV file; partnership
+    admins do the same for any agency, chosen at the top of the page."""
+    agencies, agency = _leavers_agency(request)
     one = LeaverForm(request.POST if "email" in request.POST else None)
     many = LeaversFileForm(
         request.POST if "csv" in request.POST else None,
@@ -135,18 +151,28 @@ def leavers_view(request: HttpRequest) -> HttpResponse:
                 one.add_error("email", str(refusal))
             else:
                 messages.success(request, f"{member} leaves on {member.left_on:%d %B %Y}.")
-                return redirect("accounts:leavers")
+                return _leavers_redirect(agency)
     if many.is_bound and many.is_valid():
         text = many.cleaned_data["file"].read().decode("utf-8-sig", errors="replace")
         errors = leavers_import(by=request.user, agency=agency, csv_text=text)
         if not errors:
             messages.success(request, "The leavers in the file are recorded.")
-            return redirect("accounts:leavers")
+            return _leavers_redirect(agency)
         for error in errors[:50]:
             many.add_error("file", error)
     leavers = User.objects.filter(agency=agency, left_on__isnull=False).order_by("-left_on")
     return render(
         request,
         "account/leavers.html",
-        {"agency": agency, "one": one, "many": many, "leavers": leavers[:200]},
+        {
+            "agency": agency,
+            "agencies": agencies if len(agencies) > 1 else None,
+            "one": one,
+            "many": many,
+            "leavers": leavers[:200],
+        },
     )
+
+
+def _leavers_redirect(agency: Agency) -> HttpResponse:
+    return redirect(f"{reverse('accounts:leavers')}?agency={agency.pk}")

@@ -81,3 +81,37 @@ def test_lead_marks_leavers_on_the_page_one_by_one_and_by_csv(client, lead):
     one.refresh_from_db(), two.refresh_from_db()
     assert (one.left_on, two.left_on) == (date(2026, 1, 31), date(2026, 2, 28))
     assert "one@example.org" in client.get(URL).text
+
+
+def test_a_partnership_admin_marks_leavers_in_any_agency(client, lead):
+    admin = UserFactory(roles=["Partnership admin"])
+    member = UserFactory(agency=lead.agency, email="moved@example.org")
+    client.force_login(admin)
+    page = client.get(URL, {"agency": lead.agency.pk})
+    assert page.status_code == 200
+    assert f'<option value="{lead.agency.pk}" selected>' in page.text
+    response = client.post(
+        URL, {"agency": lead.agency.pk, "email": "moved@example.org", "left_on": "2026-03-31"}
+    )
+    assert response.status_code == 302 and f"agency={lead.agency.pk}" in response["Location"]
+    member.refresh_from_db()
+    assert member.left_on == date(2026, 3, 31)
+
+
+def test_a_lead_cannot_mark_leavers_in_another_agency(client, lead):
+    other = UserFactory(email="elsewhere@example.org")
+    assert other.agency != lead.agency
+    client.force_login(lead)
+    assert client.get(URL, {"agency": other.agency.pk}).status_code == 404
+    response = client.post(
+        URL, {"agency": other.agency.pk, "email": "elsewhere@example.org", "left_on": "2026-03-31"}
+    )
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.left_on is None
+    assert client.get(URL, {"agency": "police"}).status_code == 404
+
+
+def test_a_learner_cannot_open_the_leavers_page(client):
+    client.force_login(UserFactory())
+    assert client.get(URL).status_code == 403
