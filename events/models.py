@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -268,3 +269,58 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.session} ({self.get_status_display()})"
+
+
+class EventRequirement(ClusterableModel):
+    """Required learning met by attending any one of some events, renewed every so many months.
+
+    Like courses' RequiredLearning (sectors, job roles, due within months of joining), but for
+    training events: courses and reports count it through settings.REQUIRED_LEARNING_PROVIDERS
+    (events.selectors.event_requirement_standings), so they never import events.
+    """
+
+    events = ParentalManyToManyField(
+        EventPage, related_name="+", help_text="Attending any one of these meets the requirement."
+    )
+    sectors = ChoiceListField(
+        options=Sector.choices, verbose_name="agency sectors", help_text="Empty means every sector."
+    )
+    job_roles = ParentalManyToManyField(
+        "accounts.JobRole", blank=True, related_name="+", help_text="Empty means every job role."
+    )
+    due_within_months = models.PositiveSmallIntegerField(
+        default=6, help_text="New starters must attend within this many months of registering."
+    )
+    renew_every_months = models.PositiveSmallIntegerField(
+        default=36, help_text="Attendance counts for this many months (36 is every 3 years)."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    panels = [
+        FieldPanel("events"),
+        FieldPanel("sectors"),
+        FieldPanel("job_roles"),
+        FieldRowPanel([FieldPanel("due_within_months"), FieldPanel("renew_every_months")]),
+    ]
+
+    class Meta:
+        verbose_name = "required training event rule"
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(renew_every_months__gt=0), name="events_requirement_renews"
+            )
+        ]
+
+    @property
+    def title(self) -> str:
+        """What My learning and the reports call it: the events, then how often."""
+        names = sorted(event.title for event in self.events.all())
+        every = f"every {self.renew_every_months} months"
+        if len(names) == 1:
+            return f"{names[0]} ({every})"
+        return f"One of: {'; '.join(names)} ({every})"
+
+    def __str__(self) -> str:
+        sectors = ", ".join(Sector(s).label for s in self.sectors) or "every sector"
+        return f"{self.title} for {sectors}"

@@ -2,18 +2,23 @@
 
 from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.selectors import user_is_partnership_admin, user_report_agencies
 from events.models import (
+    COMPLETING,
     HOLDING,
     NO_SHOW,
     Booking,
     BookingStatus,
+    EventIndexPage,
     EventPage,
+    EventRequirement,
     EventSession,
 )
+from learning.selectors import RequirementStanding
 
 
 def _local_midnight(day: date) -> datetime:
@@ -189,3 +194,80 @@ def events_by_review_reference() -> dict[str, list[tuple[str, str]]]:
         for code in [*event.learning_points, *event.recommendations]:
             found.setdefault(code, []).append((event.title, event.url or ""))
     return found
+
+
+def _requirement_applies(rule: EventRequirement, user, role_ids: set[int]) -> bool:
+    sector = user.agency.sector if user.agency_id else None
+    if rule.sectors and sector not in rule.sectors:
+        return False
+    return not role_ids or user.job_role_id in role_ids
+
+
+def event_requirement_standings(*, users, at: datetime) -> list[RequirementStanding]:
+    """Each person's standing on each required-event rule that applies to them, at ``at``.
+
+    A REQUIRED_LEARNING_PROVIDERS callable. A rule is met by attending (attended or arrived
+    late: the event's completion) a session of any of its events that started by ``at``; it
+    stays met for ``renew_every_months`` after that session, then a refresher is due. Due dates
+    follow courses' rules: ``max(joined, rule created) + due_within_months``. Three queries
+    whatever the number of people; ``users`` is a list or QuerySet of users.
+    """
+    rules = list(EventRequirement.objects.prefetch_related("events", "job_roles"))
+    if not rules:
+        return []
+    if isinstance(users, QuerySet):
+        people = list(users.select_related("agency"))
+        user_filter = Q(user__in=users.values("pk"))
+    else:
+        people = list(users)
+        user_filter = Q(user_id__in=[u.pk for u in people])
+    event_ids = {event.pk for rule in rules for event in rule.events.all()}
+    # Each person's latest attended session of each event (ordered, so the last one wins).
+    latest: dict[tuple[int, int], tuple[datetime, str]] = {}
+    for user_id, page_id, starts_at, title in (
+        Booking.objects.filter(
+            user_filter,
+            attendance__in=COMPLETING,
+            session__page_id__in=event_ids,
+            session__starts_at__lte=at,
+        )
+        .order_by("session__starts_at")
+        .values_list("user_id", "session__page_id", "session__starts_at", "session__page__title")
+    ):
+        latest[(user_id, page_id)] = (starts_at, title)
+    programme = EventIndexPage.objects.first()
+    standings = []
+    for rule in rules:
+        events = list(rule.events.all())
+        role_ids = {role.pk for role in rule.job_roles.all()}
+        url = events[0].url if len(events) == 1 else (programme.url if programme else "/events/")
+        renew = relativedelta(months=rule.renew_every_months)
+        for person in people:
+            if not _requirement_applies(rule, person, role_ids):
+                continue
+            due = max(person.date_joined, rule.created_at) + relativedelta(
+                months=rule.due_within_months
+            )
+            attended = [latest[key] for e in events if (key := (person.pk, e.pk)) in latest]
+            met_at, met_by = max(attended) if attended else (None, "")
+            expires = met_at + renew if met_at else None
+            if expires and expires > at:
+                status = "complete"
+            elif met_at:
+                status = "refresher_due"
+            else:
+                status = "overdue" if due <= at else "due"
+            standings.append(
+                RequirementStanding(
+                    user_id=person.pk,
+                    key=f"event-requirement:{rule.pk}",
+                    title=rule.title,
+                    url=url or "/events/",
+                    due=due,
+                    status=status,
+                    met_at=met_at,
+                    expires_at=expires,
+                    met_by=met_by,
+                )
+            )
+    return standings

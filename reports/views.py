@@ -68,7 +68,7 @@ def dashboard(request):
         request,
         form,
         filters,
-        ["figures", "breakdown", "trend"],
+        ["figures", "breakdown", "required_events", "trend"],
         agency_names=list(Agency.objects.values_list("pk", "name")),
     )
     return render(request, "reports/dashboard.html", context)
@@ -86,7 +86,7 @@ def agency_dashboard(request, agency_id: int):
         request,
         form,
         filters,
-        ["figures", "breakdown", "trend", "staff"],
+        ["figures", "breakdown", "required_events", "trend", "staff"],
         agency=agency,
         reminder_form=ReminderForm(),
     )

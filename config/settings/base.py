@@ -228,6 +228,13 @@ LEARNING_EVENT_SUBSCRIBERS = [
 # returning {review reference code: [(title, url), ...]} of live training events serving it.
 REVIEW_EVENT_SOURCES = ["events.selectors.events_by_review_reference"]
 
+# Required learning that apps above courses and reports own (a rule naming training events):
+# callables taking users= and at= and returning learning.selectors.RequirementStanding rows.
+# My learning, the staff list and the required-learning figures count them.
+REQUIRED_LEARNING_PROVIDERS = [
+    "events.selectors.event_requirement_standings",
+]
+
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
 PERSONAL_DATA_EXPORTERS = [

@@ -16,6 +16,7 @@ from courses.models import (
     RequiredLearning,
 )
 from courses.selectors.learner import enrolments_progress
+from learning.selectors import requirement_standings
 
 REFRESHER_WARNING_DAYS = 30
 
@@ -105,6 +106,10 @@ def my_learning(*, user, at: datetime | None = None) -> dict:
         "expiring_soon_ids": {c.pk for c in completed if c.expires_at and c.expires_at <= soon},
         "refresher_due": refresher_due,
         "required": requirements_for_user(user=user, at=at),
+        # Required learning other apps own (training events to attend), by due date.
+        "required_other": sorted(
+            requirement_standings(users=[user], at=at), key=lambda standing: standing.due
+        ),
         "certificates": list(
             Certificate.objects.filter(completion__user=user).select_related("completion")
         ),

@@ -6,6 +6,7 @@ from datetime import datetime
 from dateutil.relativedelta import relativedelta
 
 from courses.models import Enrolment, EnrolmentStatus, RequiredLearning
+from learning.selectors import requirement_standings
 from reports.models import CourseRollup, ModuleRollup
 from reports.selectors.figures import learners_in_scope
 from reports.selectors.scope import ReportFilters, report_agency_ids
@@ -19,6 +20,14 @@ STATUS_LABELS = {
     "due": "Not started",
     "completed": "Up to date",
     "none": "Nothing required",
+}
+
+# A required-learning provider's statuses in the staff list's words.
+OTHER_STATUS = {
+    "complete": "completed",
+    "refresher_due": "refresher_due",
+    "overdue": "overdue",
+    "due": "due",
 }
 
 
@@ -49,7 +58,8 @@ def _rule_applies(rule: RequiredLearning, user, role_ids: set[int]) -> bool:
 
 
 def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
-    """Staff of one agency in scope, worst status first; five queries whatever the headcount.
+    """Staff of one agency in scope, worst status first; a fixed number of queries whatever the
+    headcount. Required training events count alongside courses.
 
     Raises ValueError without an agency when the viewer may see several (partnership admins
     choose one); PermissionDenied / Http404 as report_agency_ids.
@@ -87,6 +97,12 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
     ).select_related("course"):
         if filters.course_id is None or row.course_id == filters.course_id:
             rollups.setdefault(row.user_id, {})[row.course_id] = row
+    # Required training events (settings.REQUIRED_LEARNING_PROVIDERS) are not courses: they
+    # show with the whole list, not when the list is narrowed to one course.
+    other: dict[int, list] = {}
+    if filters.course_id is None:
+        for standing in requirement_standings(users=people, at=at):
+            other.setdefault(standing.user_id, []).append(standing)
     result = []
     for person in people.order_by("last_name", "first_name", "email"):
         staff = StaffRow(
@@ -113,6 +129,9 @@ def staff_statuses(*, viewer, filters: ReportFilters) -> list[StaffRow]:
             title = row.course.title if row else due[course_id][0]
             status = _course_status(row, due.get(course_id), at, (person.pk, course_id) in started)
             staff.courses.setdefault(status, []).append(title)
+        for standing in other.get(person.pk, []):
+            status = OTHER_STATUS[standing.status]
+            staff.courses.setdefault(status, []).append(standing.title)
         for titles in staff.courses.values():
             titles.sort()
         result.append(staff)

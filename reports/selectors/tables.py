@@ -8,6 +8,7 @@ from django.utils import timezone
 from reports.selectors.evaluation import evaluation_summaries, reporting_year
 from reports.selectors.figures import FigureRow, course_figures, monthly_trend
 from reports.selectors.insight import scenario_insight
+from reports.selectors.requirements import other_requirement_figures
 from reports.selectors.scope import ReportFilters
 from reports.selectors.staff import STATUS_LABELS, staff_statuses
 from reports.selectors.traceability import traceability_matrix
@@ -100,6 +101,41 @@ def breakdown_table(*, viewer, filters: ReportFilters) -> Table:
             for r in rows
         ],
         note="Headcount is declared by each agency; it is not available for teams or job roles.",
+    )
+
+
+def required_events_table(*, viewer, filters: ReportFilters) -> Table:
+    """Required training events per group: who must attend, who has, who is overdue."""
+    group = filters.group_by if filters.group_by in GROUP_NAMES else "agency"
+    rows = other_requirement_figures(viewer=viewer, filters=filters, group_by=group)
+    return Table(
+        name="required_events",
+        title="Required training events",
+        columns=[
+            GROUP_NAMES[group],
+            "Requirement",
+            "Required",
+            "Met",
+            "Due",
+            "Overdue",
+            "Refresher due",
+            "Met (%)",
+        ],
+        rows=[
+            [
+                r.group_label,
+                r.title,
+                r.required,
+                r.met,
+                r.due,
+                r.overdue,
+                r.refresher_due,
+                _cell(r.coverage),
+            ]
+            for r in rows
+        ],
+        note="Met: attended one of the events within its renewal period, as at the end of the "
+        "date range. Refresher due: attended, but longer ago than that.",
     )
 
 
@@ -249,6 +285,7 @@ BUILDERS = {
     "figures": figures_table,
     "breakdown": breakdown_table,
     "trend": trend_table,
+    "required_events": required_events_table,
     "staff": staff_table,
     "insight": insight_table,
     "traceability": traceability_table,

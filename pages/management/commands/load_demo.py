@@ -29,6 +29,15 @@ from courses.models import (
     ModuleProgress,
     RequiredLearning,
 )
+from events.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    EventPage,
+    EventRequirement,
+    EventSession,
+    SessionMode,
+)
 from reports.services.rollup import rollup_rebuild
 
 DEFAULT_PASSWORD = "safeguarding-demo-2026"  # noqa: S105  printed for the demo; never production
@@ -228,8 +237,58 @@ class Command(BaseCommand):
                     "membership_status": MembershipStatus.PENDING,
                 },
             )
+        self._required_event(agencies["oldham-schools"], year_ago)
         rollup_rebuild()
         return count
+
+    @staticmethod
+    def _required_event(agency, created_at) -> None:
+        """Education staff must attend one of the two multi-agency workshops every 36 months
+        (within 6 months of joining); half of the school's demo staff attended reflective
+        supervision in a session four months ago, so the report shows met and overdue alike.
+        Once: skipped when a rule exists."""
+        events = {
+            page.slug: page
+            for page in EventPage.objects.filter(
+                slug__in=[
+                    "multi-agency-reflective-supervision",
+                    "missing-children-practice-across-agencies",
+                ]
+            )
+        }
+        if not events or EventRequirement.objects.exists():
+            return
+        rule = EventRequirement(
+            sectors=[Sector.EDUCATION],
+            due_within_months=6,
+            renew_every_months=36,
+            created_at=created_at,
+        )
+        rule.save()
+        rule.events.set(list(events.values()))
+        rule.save()  # a ParentalManyToManyField is written when its owner is saved
+        supervision = events.get("multi-agency-reflective-supervision")
+        if supervision is None:
+            return
+        # A past session's register as the trainer left it (demo records; no statements).
+        start = timezone.now() - timedelta(days=120)
+        past = EventSession.objects.create(
+            page=supervision,
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            mode=SessionMode.IN_PERSON,
+            venue="Oldham Civic Centre, West Street, OL1 1UT",
+            capacity=20,
+        )
+        staff = agency.members.filter(membership_status=MembershipStatus.APPROVED).order_by("pk")
+        for n, member in enumerate(staff):
+            Booking.objects.create(
+                session=past,
+                user=member,
+                agency=agency,
+                status=BookingStatus.BOOKED,
+                attendance=Attendance.ATTENDED if n % 2 == 0 else Attendance.DID_NOT_ATTEND,
+            )
 
     @staticmethod
     def _staff_member(agency, team, domain, n, courses) -> int:
