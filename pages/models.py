@@ -1,8 +1,10 @@
 """Site pages: the editable home page and plain content pages (accessibility, privacy)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import Http404
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -42,6 +44,40 @@ class ViewRestrictedPage(Page):
         if not any_view_restriction():
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+    def route(self, request, path_components):
+        """Wagtail's routing, reading the child's id, type and place in the tree first: a page
+        routed through needs no more, and the page served is read whole once (its specific
+        query), instead of base row then specific row for each."""
+        if not path_components:
+            return super().route(request, path_components)
+        row = (
+            self.get_children()
+            .filter(slug=path_components[0])
+            .values_list("id", "content_type", "path", "depth", "numchild")
+            .first()
+        )
+        if row is None:
+            raise Http404
+        pk, content_type_id, path, depth, numchild = row
+        model = ContentType.objects.get_for_id(content_type_id).model_class() or Page
+        remaining = path_components[1:]
+        if not remaining:
+            return model._default_manager.get(pk=pk).route(request, remaining)
+        # Routed through: built by Django's Model.from_db with the fields not read deferred
+        # (any of them still loads on first use), as Wagtail's get_specific(deferred=True) does.
+        known = {
+            "id": pk,
+            "content_type_id": content_type_id,
+            "path": path,
+            "depth": depth,
+            "numchild": numchild,  # treebeard's get_children() asks is_leaf() first
+        }
+        names = [
+            f.attname for f in model._meta.concrete_fields if f.attname in known or f.primary_key
+        ]
+        child = model.from_db(None, names, [known.get(name, pk) for name in names])
+        return child.route(request, remaining)
 
 
 class HomePage(ViewRestrictedPage):

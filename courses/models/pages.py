@@ -40,6 +40,10 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+# What routing and a module page read of its course: the tree, the link, the title.
+COURSE_FIELDS_ON_MODULE_PAGES = ("content_type", "path", "depth", "slug", "url_path", "title")
+
+
 class CourseIndexPage(ViewRestrictedPage):
     """The course catalogue at /courses/, filterable by topic, audience sector and level."""
 
@@ -55,7 +59,12 @@ class CourseIndexPage(ViewRestrictedPage):
         """Wagtail's routing, reading each course (its only child type) in one query, not two."""
         if not path_components:
             return super().route(request, path_components)
-        course = CoursePage.objects.child_of(self).filter(slug=path_components[0]).first()
+        course = CoursePage.objects.child_of(self).filter(slug=path_components[0])
+        if len(path_components) > 1:
+            # Routed through to a module, which shows only the course's title and link: a few
+            # columns, not fifty (any other field still loads on first use).
+            course = course.only(*COURSE_FIELDS_ON_MODULE_PAGES)
+        course = course.first()
         if course is None:
             raise Http404
         return course.route(request, path_components[1:])
