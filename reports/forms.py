@@ -98,18 +98,24 @@ class EvaluationForm(forms.Form):
         error_messages={"required": "Choose how useful the course was, from 1 to 5."},
     )
 
-    def __init__(self, *args, outcomes: list[str], **kwargs):
+    def __init__(self, *args, outcomes: list[str], subject: str = "course", **kwargs):
         super().__init__(*args, **kwargs)
         self.outcomes = outcomes
+        if subject != "course":
+            usefulness = self.fields["usefulness"]
+            usefulness.label = usefulness.label.replace("course", subject)
+            usefulness.error_messages["required"] = (
+                f"Choose how useful the {subject} was, from 1 to 5."
+            )
         for n, outcome in enumerate(outcomes, start=1):
             for when in ("before", "after"):
                 self.fields[f"outcome_{n}_{when}"] = forms.TypedChoiceField(
                     coerce=int,
                     choices=RATINGS,
                     widget=forms.RadioSelect,
-                    label=f"{outcome}: your confidence {when} the course (1 low, 5 high)",
+                    label=f"{outcome}: your confidence {when} the {subject} (1 low, 5 high)",
                     error_messages={
-                        "required": f"Rate your confidence {when} the course for: {outcome}"
+                        "required": f"Rate your confidence {when} the {subject} for: {outcome}"
                     },
                 )
 

@@ -62,23 +62,61 @@ class ModuleRollup(models.Model):
 
 
 class Evaluation(models.Model):
-    """A learner's end-of-course evaluation of one completion."""
+    """A learner's evaluation of one course completion or one training event attended.
+
+    An event's evaluation points at the learning event that recorded its completion
+    (EVENT_COMPLETED): reports never import events, so the event's id and title are copied
+    from that learning event's ``extra`` when the evaluation is submitted.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evaluations"
     )
-    course = models.ForeignKey("courses.CoursePage", on_delete=models.CASCADE, related_name="+")
-    completion = models.OneToOneField(
-        "courses.Completion", on_delete=models.CASCADE, related_name="evaluation"
+    course = models.ForeignKey(
+        "courses.CoursePage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    completion = models.OneToOneField(
+        "courses.Completion",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation",
+    )
+    event_completion = models.OneToOneField(
+        "learning.LearningEvent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation",
+    )
+    event_id = models.PositiveIntegerField(null=True, blank=True)  # the event page's id
+    title = models.CharField(max_length=255, blank=True)  # the event's title, when evaluated
     usefulness = models.PositiveSmallIntegerField(validators=RATING_VALIDATORS)
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(completion__isnull=False, course__isnull=False)
+                    & models.Q(event_completion__isnull=True)
+                )
+                | (
+                    models.Q(completion__isnull=True, course__isnull=True)
+                    & models.Q(event_completion__isnull=False, event_id__isnull=False)
+                ),
+                name="reports_evaluation_course_or_event",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"Evaluation of {self.course_id} by {self.user_id}"
+        return f"Evaluation of {self.course_id or self.title} by {self.user_id}"
+
+    @property
+    def subject_title(self) -> str:
+        """What was evaluated: the course's title, or the event's when it was evaluated."""
+        return self.course.title if self.course_id else self.title
 
 
 class EvaluationConfidence(models.Model):

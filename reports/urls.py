@@ -17,4 +17,5 @@ urlpatterns = [
     path("subscription/", views.subscription, name="subscription"),
     path("evaluation/<int:course_id>/", views.evaluation, name="evaluation"),
     path("evaluation/follow-up/<uuid:token>/", views.follow_up, name="follow_up"),
+    path("evaluation/event/<uuid:registration>/", views.event_evaluation, name="event_evaluation"),
 ]

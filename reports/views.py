@@ -10,11 +10,16 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Agency
 from reports.forms import EvaluationForm, FollowUpForm, ReminderForm, ReportFilterForm
 from reports.models import FollowUp, ReportSubscription
-from reports.selectors.evaluation import evaluation_completion
+from reports.selectors.evaluation import evaluation_completion, event_evaluation_completion
 from reports.selectors.scope import report_agency_ids, viewer_sees_all
 from reports.selectors.tables import BUILDERS, report_table
 from reports.selectors.traceability import traceability_matrix
-from reports.services.evaluation import EvaluationError, evaluation_submit, follow_up_answer
+from reports.services.evaluation import (
+    EvaluationError,
+    evaluation_submit,
+    event_evaluation_submit,
+    follow_up_answer,
+)
 from reports.services.exports import report_pdf, table_csv, table_xlsx
 from reports.services.reminders import ReminderError, staff_reminders_create
 from reports.services.subscriptions import subscription_set
@@ -240,10 +245,42 @@ def evaluation(request, course_id: int):
 
 
 @login_required
+def event_evaluation(request, registration):
+    """The evaluation of a training event, offered from "Your training bookings" once the
+    trainer's register records the person attended (404 before, or for someone else's)."""
+    completion = event_evaluation_completion(user=request.user, registration=registration)
+    if completion is None:
+        raise Http404("Attend the event before evaluating it.")
+    event = {"title": completion.extra.get("event_title", "the training event")}
+    if hasattr(completion, "evaluation"):
+        return render(request, "reports/evaluation_done.html", {"course": event})
+    form = EvaluationForm(
+        request.POST or None,
+        outcomes=completion.extra.get("learning_outcomes", []),
+        subject="event",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_evaluation_submit(
+                user=request.user,
+                event_completion=completion,
+                usefulness=form.cleaned_data["usefulness"],
+                confidence=form.confidence(),
+            )
+        except EvaluationError as error:
+            form.add_error(None, str(error))
+        else:
+            return render(request, "reports/evaluation_done.html", {"course": event})
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "course": event, "subject": "event"}
+    return render(request, "reports/evaluation.html", context, status=status)
+
+
+@login_required
 def follow_up(request, token):
     """The practice-change question sent 8 to 12 weeks after the evaluation."""
     item = get_object_or_404(
-        FollowUp.objects.select_related("evaluation__course"),
+        FollowUp.objects.select_related("evaluation__course", "evaluation__event_completion"),
         token=token,
         evaluation__user=request.user,
     )

@@ -42,13 +42,16 @@ def _has_place(session: EventSession, *, agency_id: int | None) -> bool:
 
 
 def learning_event_extra(booking: Booking) -> dict:
-    """What the xAPI statement needs to name the event and session without reading them."""
+    """What the xAPI statement and the evaluation need to name the event, its session and its
+    learning outcomes without reading them."""
     session = booking.session
     return {
         "event_id": session.page_id,
         "event_title": session.page.title,
         "session_id": session.pk,
         "starts_at": session.starts_at.isoformat(),
+        # For the evaluation after the event (reports asks about each outcome).
+        "learning_outcomes": session.page.learning_outcome_list,
     }
 
 

@@ -22,7 +22,7 @@ def personal_data_for_user(*, user) -> dict[str, Any]:
     return {
         "report_evaluations": [
             {
-                "course": evaluation.course.title,
+                "course": evaluation.subject_title,
                 "submitted_at": _when(evaluation.submitted_at),
                 "usefulness": evaluation.usefulness,
                 "confidence": [

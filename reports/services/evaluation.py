@@ -1,4 +1,5 @@
-"""End-of-course evaluations and the 8 to 12 week follow-up email asking about practice."""
+"""Evaluations of courses and training events, and the 8 to 12 week follow-up email asking
+about practice (the same for both)."""
 
 from datetime import datetime, timedelta
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Completion
+from learning.models import EventKind, LearningEvent
 from reports.models import Evaluation, EvaluationConfidence, FollowUp
 
 FOLLOW_UP_AFTER = timedelta(weeks=8)
@@ -35,11 +37,7 @@ def evaluation_submit(
     if Evaluation.objects.filter(completion=completion).exists():
         raise EvaluationError("You have already evaluated this course. Thank you.")
     outcomes = completion.course.learning_outcome_list
-    if len(confidence) != len(outcomes):
-        raise EvaluationError("Rate your confidence for every learning outcome.")
-    ratings = [usefulness, *[n for pair in confidence for n in pair]]
-    if any(not isinstance(n, int) or not 1 <= n <= 5 for n in ratings):
-        raise EvaluationError("Ratings go from 1 to 5.")
+    _check_ratings(usefulness, confidence, outcomes)
     try:
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
@@ -47,6 +45,52 @@ def evaluation_submit(
             )
     except IntegrityError as error:  # a double submission
         raise EvaluationError("You have already evaluated this course. Thank you.") from error
+    _confidence_save(evaluation, outcomes, confidence)
+    return evaluation
+
+
+@transaction.atomic
+def event_evaluation_submit(
+    *, user, event_completion: LearningEvent, usefulness: int, confidence: list[tuple[int, int]]
+) -> Evaluation:
+    """Save the person's evaluation of a training event they attended (one per attendance).
+
+    ``event_completion`` is the EVENT_COMPLETED learning event (see
+    reports.selectors.evaluation.event_evaluation_completion); the event's id, title and
+    learning outcomes come from its ``extra``. Raises EvaluationError as evaluation_submit
+    does. The follow-up is sent 8 to 12 weeks later, as for courses (follow_ups_send).
+    """
+    if event_completion.user_id != user.pk or event_completion.kind != EventKind.EVENT_COMPLETED:
+        raise EvaluationError("You can only evaluate an event you have attended.")
+    if Evaluation.objects.filter(event_completion=event_completion).exists():
+        raise EvaluationError("You have already evaluated this event. Thank you.")
+    extra = event_completion.extra
+    outcomes = list(extra.get("learning_outcomes", []))
+    _check_ratings(usefulness, confidence, outcomes)
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                user=user,
+                event_completion=event_completion,
+                event_id=extra["event_id"],
+                title=extra.get("event_title", "")[:255],
+                usefulness=usefulness,
+            )
+    except IntegrityError as error:  # a double submission
+        raise EvaluationError("You have already evaluated this event. Thank you.") from error
+    _confidence_save(evaluation, outcomes, confidence)
+    return evaluation
+
+
+def _check_ratings(usefulness: int, confidence: list[tuple[int, int]], outcomes: list) -> None:
+    if len(confidence) != len(outcomes):
+        raise EvaluationError("Rate your confidence for every learning outcome.")
+    ratings = [usefulness, *[n for pair in confidence for n in pair]]
+    if any(not isinstance(n, int) or not 1 <= n <= 5 for n in ratings):
+        raise EvaluationError("Ratings go from 1 to 5.")
+
+
+def _confidence_save(evaluation: Evaluation, outcomes: list[str], confidence) -> None:
     EvaluationConfidence.objects.bulk_create(
         [
             EvaluationConfidence(
@@ -55,7 +99,6 @@ def evaluation_submit(
             for n, (text, (b, a)) in enumerate(zip(outcomes, confidence, strict=True), start=1)
         ]
     )
-    return evaluation
 
 
 def follow_ups_send(*, at: datetime | None = None) -> int:
@@ -71,14 +114,14 @@ def follow_ups_send(*, at: datetime | None = None) -> int:
         follow_up__isnull=True,
         user__is_active=True,
     ).select_related("user", "course")
-    sent = 0
+    sent = 0  # courses and training events alike
     for evaluation in due:
         try:
             with transaction.atomic():
                 follow_up = FollowUp.objects.create(evaluation=evaluation, sent_at=at)
                 path = reverse("reports:follow_up", args=[follow_up.token])
                 send_mail(
-                    subject=f"Has your practice changed? {evaluation.course.title}",
+                    subject=f"Has your practice changed? {evaluation.subject_title}",
                     message=render_to_string(
                         "reports/email/follow_up.txt",
                         {

@@ -7,6 +7,7 @@ import time_machine
 from dateutil.relativedelta import relativedelta
 
 from accounts.models import Sector
+from accounts.roles import Role
 from courses.selectors.requirements import my_learning
 from events.models import EventRequirement
 from events.selectors import event_requirement_standings
@@ -14,6 +15,7 @@ from events.services.attendance import register_mark
 from events.services.booking import booking_create
 from learning.selectors import requirement_standings
 from tests.accounts.factories import AgencyFactory, JobRoleFactory, UserFactory
+from tests.events.factories import EventSessionFactory
 from tests.events.requirement_world import NOW, requirement_world
 from tests.reports.factories import when
 
@@ -108,9 +110,6 @@ def test_a_single_event_rule_links_to_that_event(world):
 
 
 def test_the_trainers_register_meets_the_requirement(world):
-    from accounts.roles import Role
-    from tests.events.factories import EventSessionFactory
-
     w = world
     trainer = UserFactory(roles=[Role.TRAINER])
     session = EventSessionFactory(page=w.supervision, capacity=5)
