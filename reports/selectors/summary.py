@@ -15,9 +15,13 @@ from reports.selectors.scope import ReportFilters, report_agency_ids
 REVIEW_THEMES = (Topic.MISSING_CHILDREN, Topic.PROFESSIONAL_CURIOSITY, Topic.CULTURAL_COMPETENCE)
 
 
-def percent(part: int, whole: int | None) -> int | None:
-    """``part`` as a whole-number percentage of ``whole``; None when there is no whole."""
-    return round(100 * part / whole) if whole else None
+def percent(part: int, whole: int | None) -> float | int | None:
+    """``part`` as a percentage of ``whole``, None when there is no whole: a whole number from
+    10%, one decimal place below it (16 of 3,925 is 0.4%, not a misleading 0%)."""
+    if not whole:
+        return None
+    value = 100 * part / whole
+    return round(value) if value >= 10 or value == 0 else round(value, 1)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from reports.models import CourseRollup, LinkKind, ModuleRollup, ReviewReference
 from reports.selectors.figures import learners_in_scope
 from reports.selectors.insight import suppress
 from reports.selectors.scope import ReportFilters, report_agency_ids
+from reports.selectors.summary import percent
 from scenarios.models import AttemptStatus, ChoiceRecord, Scenario
 
 
@@ -57,18 +58,13 @@ class Coverage:
     def suppressed(self) -> bool:
         return isinstance(self.completed, str)
 
-    def _percent(self, whole: int) -> int | None:
-        if self.suppressed or not whole:
-            return None
-        return round(100 * self.completed / whole)
+    @property
+    def headcount_percent(self) -> float | int | None:
+        return None if self.suppressed else percent(self.completed, self.headcount)
 
     @property
-    def headcount_percent(self) -> int | None:
-        return self._percent(self.headcount)
-
-    @property
-    def registered_percent(self) -> int | None:
-        return self._percent(self.registered)
+    def registered_percent(self) -> float | int | None:
+        return None if self.suppressed else percent(self.completed, self.registered)
 
 
 @dataclass

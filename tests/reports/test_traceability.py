@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reports.models import ReviewLink, ReviewReference
 from reports.selectors.scope import ReportFilters
+from reports.selectors.summary import percent
 from reports.selectors.traceability import traceability_matrix
 from reports.services.traceability import TraceabilityError, traceability_load
 from tests.accounts.factories import UserFactory
@@ -126,3 +127,9 @@ def test_the_partnerships_traceability_file_loads(db):
     ]
     assert ReviewReference.objects.get(code="LP1").title.startswith("Multi-agency working")
     assert ReviewLink.objects.filter(reference__code="LP1", kind="decision").exists()
+
+
+def test_small_percentages_keep_one_decimal_place_instead_of_showing_zero():
+    assert (percent(16, 3925), percent(6, 1040)) == (0.4, 0.6)
+    assert (percent(5, 30), percent(0, 30)) == (17, 0)
+    assert percent(3, 0) is None
