@@ -3,7 +3,7 @@
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from config.safe_yaml import text_normalised
+from pages.forms import posted_text_normalised
 from scenarios.blocks import LEARNING_POINTS, RECOMMENDATIONS
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit")
@@ -12,6 +12,7 @@ PUBLISHING_ACTIONS = ("action-publish", "action-submit")
 class ScenarioAdminForm(WagtailAdminModelForm):
     """Edit review references as checkboxes; refuse to publish (or submit) a broken scenario.
 
+    Text areas are stored with "\\n" line endings (pages.forms.posted_text_normalised).
     Saving a draft is always allowed, so work is never lost; publishing or submitting to a
     workflow runs the engine's validate() and lists every error node by node.
     """
@@ -24,15 +25,7 @@ class ScenarioAdminForm(WagtailAdminModelForm):
     )
 
     def __init__(self, data=None, *args, **kwargs):
-        # Every text area (fields and stream blocks alike) arrives with "\r\n" line endings;
-        # store "\n" so exports and diffs between revisions show only real changes.
-        if hasattr(data, "lists"):  # a QueryDict
-            data = data.copy()
-            for name, values in data.lists():
-                data.setlist(
-                    name, [text_normalised(v) if isinstance(v, str) else v for v in values]
-                )
-        super().__init__(data, *args, **kwargs)
+        super().__init__(posted_text_normalised(data), *args, **kwargs)
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ from wagtail.url_routing import RouteResult
 from accounts.models import Sector
 from courses.blocks import ModuleBodyBlock, markdown_html
 from courses.models.fields import ChoiceListField
+from pages.forms import NormalisedTextPageForm
 from pages.models import ViewRestrictedPage
 from pages.review import REVIEW_LABELS, REVIEW_REFERENCES
 
@@ -83,6 +84,8 @@ class CourseIndexPage(ViewRestrictedPage):
 
 class CoursePage(ViewRestrictedPage):
     """A course: what it covers, who it is for, and the rules for completing it."""
+
+    base_form_class = NormalisedTextPageForm  # text areas stored with "\n" line endings
 
     summary = models.CharField(max_length=300, help_text="One or two sentences for the catalogue.")
     description = models.TextField(blank=True, help_text="Markdown.")
@@ -174,6 +177,8 @@ class CoursePage(ViewRestrictedPage):
 
 class ModulePage(ViewRestrictedPage):
     """A module: ordered sections, shown one at a time so that progress is kept per section."""
+
+    base_form_class = NormalisedTextPageForm  # text areas stored with "\n" line endings
 
     summary = models.CharField(max_length=300, blank=True)
     estimated_minutes = models.PositiveIntegerField(default=15)
