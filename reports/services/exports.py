@@ -38,7 +38,15 @@ def table_xlsx(*, table: Table) -> bytes:
     return buffer.getvalue()
 
 
-PDF_TABLES = ("figures", "breakdown", "trend", "insight", "traceability", "evaluation")
+PDF_TABLES = (
+    "figures",
+    "breakdown",
+    "required_events",
+    "trend",
+    "insight",
+    "traceability",
+    "evaluation",
+)
 
 
 def report_pdf(*, viewer, filters: ReportFilters) -> bytes:

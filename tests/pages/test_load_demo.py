@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.models import Agency, JobRole, Sector, Team, User
 from accounts.roles import Role
 from courses.models import RequiredLearning
+from events.models import EventRequirement
 from reports.selectors.scope import ReportFilters
 from reports.selectors.staff import staff_statuses
 from tests.courses.factories import CoursePageFactory, ModulePageFactory
@@ -97,3 +98,25 @@ def test_load_demo_gives_the_reports_required_and_overdue_learners_in_several_ag
         statuses = {row.status for row in staff}
         assert {"overdue", "completed", "refresher_due"} <= statuses, slug
     assert User.objects.filter(agency__slug="gmp", membership_status="pending").count() == 2
+
+
+def test_load_demo_requires_a_multi_agency_event_every_36_months_with_met_and_overdue_staff(
+    monkeypatch,
+):
+    course = CoursePageFactory(title="Missing children: the basics")
+    ModulePageFactory(parent=course)
+    run(monkeypatch)
+    run(monkeypatch)  # idempotent: one rule, one past session
+
+    rule = EventRequirement.objects.get()
+    assert (rule.sectors, rule.renew_every_months) == ([Sector.EDUCATION], 36)
+    assert {e.slug for e in rule.events.all()} == {
+        "multi-agency-reflective-supervision",
+        "missing-children-practice-across-agencies",
+    }
+    admin = User.objects.get(groups__name=Role.PARTNERSHIP_ADMIN.value)
+    school = Agency.objects.get(slug="oldham-schools")
+    staff = staff_statuses(viewer=admin, filters=ReportFilters(agency_id=school.pk))
+    met = [s for s in staff if rule.title in s.courses.get("completed", [])]
+    overdue = [s for s in staff if rule.title in s.courses.get("overdue", [])]
+    assert met and overdue

@@ -1,7 +1,10 @@
 """Required training events in the lead's and the partnership's reports (due, overdue, met)."""
 
+import io
+
 import pytest
 import time_machine
+from pypdf import PdfReader
 
 from reports.selectors.requirements import other_requirement_figures
 from reports.selectors.scope import ReportFilters
@@ -78,3 +81,14 @@ def test_the_partnership_dashboard_breaks_required_events_down_by_sector(world):
             name="required_events", viewer=admin(), filters=ReportFilters(group_by="sector")
         )
     assert [row[:7] for row in table.rows] == [["Police", TITLE, 5, 1, 1, 2, 1]]
+
+
+def test_the_board_pdf_counts_required_training_events(client, world):
+    client.force_login(admin())
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/reports/assurance-report.pdf")
+
+    pdf = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
+    assert "Required training events" in text
+    assert "Met: attended one of the events within its renewal period" in text
