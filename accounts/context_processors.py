@@ -1,8 +1,9 @@
 import time
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from accounts.selectors import user_roles
+from accounts.selectors import notification_unread_count, user_roles
 
 # Role names drive navigation only (every view checks permissions itself), so a signed-in page
 # reads them from the session rather than querying the groups on every request; a change of role
@@ -33,3 +34,12 @@ def roles(request):
         "site_phase": settings.PHASE_BANNER,
         "feedback_email": settings.FEEDBACK_EMAIL,
     }
+
+
+def notifications(request):
+    """The signed-in person's unread notification count for the header link; read only when a
+    template shows it (one query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"notifications_unread": 0}
+    return {"notifications_unread": SimpleLazyObject(lambda: notification_unread_count(user=user))}

@@ -227,3 +227,41 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"Person {self.person_id} erased {self.erased_at:%Y-%m-%d}"
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", "Course assigned"
+    DUE_SOON = "due_soon", "Due soon"
+    OVERDUE = "overdue", "Overdue"
+    APPROVED = "approved", "Membership approved"
+    CERTIFICATE_READY = "certificate_ready", "Certificate ready"
+
+
+class Notification(models.Model):
+    """Something a learner should know: stored when it happens, so "read" can be remembered.
+
+    Lives here, the lowest app, so that any app can create one (accounts.services
+    .notification_create). Holds only a short text and a link on the platform; deleted with the
+    account, exported with it, and removed once read for ``RETENTION["read_notifications"]``.
+    ``key`` makes creation idempotent: one notice per event (e.g. "assigned:<enrolment id>").
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    text = models.CharField(max_length=255)
+    url = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="accounts_notification_once")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"

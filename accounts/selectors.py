@@ -1,9 +1,10 @@
 """Reads about people, roles and agencies. Permission checks live here and are tested."""
 
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from accounts.models import Agency, AgencyDomain, MembershipStatus, Team, User
+from accounts.models import Agency, AgencyDomain, MembershipStatus, Notification, Team, User
 from accounts.roles import PRIVILEGED_GROUPS, Role
 
 
@@ -133,3 +134,49 @@ def not_left_q(*, prefix: str = "", on=None) -> Q:
 
     on = on or timezone.localdate()
     return Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
+
+
+def notifications_for_user(*, user, limit: int = 50) -> list[Notification]:
+    """The user's newest notifications, unread and read, newest first."""
+    return list(Notification.objects.filter(user=user)[:limit])
+
+
+def notification_unread_key(user_id: int) -> str:
+    return f"accounts:notifications-unread:{user_id}"
+
+
+def notification_unread_count(*, user) -> int:
+    """How many of the user's notifications are unread (0 for anonymous visitors).
+
+    Every signed-in page shows it, so it is kept in the cache (a cache read, not a query, per
+    page); accounts.services deletes the entry after each commit that changes the count.
+    """
+    if not user.is_authenticated:
+        return 0
+    key = notification_unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, 24 * 3600)
+    return count
+
+
+def notification_newest_unread(*, user) -> Notification | None:
+    """The user's newest unread notification, for the banner on My learning, or None."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).first()
+
+
+def personal_data_for_user(*, user) -> dict:
+    """The user's notifications for "Download your data" (settings.PERSONAL_DATA_EXPORTERS)."""
+    return {
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "link": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
+        ]
+    }

@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,6 +25,8 @@ from accounts.models import (
     Erasure,
     JobRole,
     MembershipStatus,
+    Notification,
+    NotificationKind,
     Team,
     User,
 )
@@ -31,6 +34,7 @@ from accounts.roles import Role
 from accounts.selectors import (
     agency_for_email,
     agency_leads,
+    notification_unread_key,
     partnership_admins,
     user_can_decide_membership,
     user_is_partnership_admin,
@@ -136,6 +140,14 @@ def membership_decide(*, decided_by: User, member_id: int, approve: bool) -> Use
     member.membership_status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     member.save(update_fields=["membership_status"])
     logger.info("membership %s: user %s by %s", member.membership_status, member.pk, decided_by.pk)
+    if approve:
+        notification_create(
+            user=member,
+            kind=NotificationKind.APPROVED,
+            text=f"Your membership of {member.agency} was approved: you can now take courses",
+            url="/courses/",
+            key="approved",
+        )
     from accounts.tasks import membership_decision_notify_task
 
     transaction.on_commit(partial(membership_decision_notify_task.delay, member.pk), robust=True)
@@ -306,6 +318,39 @@ def person_erase(*, user: User, by: User | None, reason: str) -> Erasure:
     return record
 
 
+def notification_create(
+    *, user: User, kind: str, text: str, key: str, url: str = ""
+) -> tuple[Notification, bool]:
+    """Tell a person something on their notifications page; idempotent by ``key`` (the same
+    event notified twice is one notification; the bool says whether it was new). Stores only
+    the short text and a link."""
+    notification, created = Notification.objects.get_or_create(
+        user=user, key=key[:100], defaults={"kind": kind, "text": text[:255], "url": url[:500]}
+    )
+    if created:
+        _notification_count_forget(user.pk)
+    return notification, created
+
+
+def _notification_count_forget(user_id: int) -> None:
+    # Now, for the rest of this request, and again after the commit, since another request may
+    # have cached the old count in between.
+    key = notification_unread_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(partial(cache.delete, key), robust=True)
+
+
+def notifications_mark_read(*, user, at=None) -> int:
+    """Mark every unread notification of the user read (they have seen the list); returns how
+    many; idempotent."""
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=at or timezone.now()
+    )
+    if marked:
+        _notification_count_forget(user.pk)
+    return marked
+
+
 def accounts_retention_apply(*, now=None) -> dict:
     """Erase accounts past their retention periods (``settings.RETENTION``, days; None keeps).
 
@@ -316,6 +361,10 @@ def accounts_retention_apply(*, now=None) -> dict:
     now = now or timezone.now()
     periods = settings.RETENTION
     result = {"unconfirmed_accounts_erased": 0, "inactive_accounts_erased": 0}
+    if periods.get("read_notifications") is not None:
+        cutoff = now - timedelta(days=periods["read_notifications"])
+        deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
+        result["read_notifications_deleted"] = deleted
     if periods.get("unconfirmed_accounts") is not None:
         cutoff = now - timedelta(days=periods["unconfirmed_accounts"])
         confirmed = EmailAddress.objects.filter(verified=True).values("user_id")

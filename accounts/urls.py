@@ -4,6 +4,7 @@ from accounts import sso_views, staff_import_views, views
 
 account_patterns = [
     path("profile/", views.profile, name="profile"),
+    path("notifications/", views.notifications_view, name="notifications"),
     path("profile/data.json", views.profile_data, name="profile_data"),
     path("waiting/", views.membership_waiting, name="membership_waiting"),
     path("agency/members/", views.agency_members_view, name="agency_members"),

@@ -15,6 +15,7 @@ from accounts.models import MembershipStatus, User
 from accounts.selectors import (
     agency_members,
     agency_members_pending,
+    notifications_for_user,
     user_has_second_factor,
     user_is_agency_lead,
     user_is_approved_member,
@@ -22,6 +23,7 @@ from accounts.selectors import (
 )
 from accounts.services import (
     membership_decide,
+    notifications_mark_read,
     user_data_export,
     user_mfa_reset,
     user_profile_update,
@@ -130,4 +132,19 @@ def user_mfa_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
             "page_title": "Reset authenticator app",
             "header_icon": "key",
         },
+    )
+
+
+@login_required
+@require_GET
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first, those not seen before marked "New"; opening
+    the page marks them all read (as Moodle and Totara do), so the header count clears."""
+    notifications = notifications_for_user(user=request.user)
+    unread_ids = {n.pk for n in notifications if n.read_at is None}
+    notifications_mark_read(user=request.user)
+    return render(
+        request,
+        "account/notifications.html",
+        {"notifications": notifications, "unread_ids": unread_ids},
     )

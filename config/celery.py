@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "courses.refresher_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    "courses.requirement_notifications_create": {
+        "task": "courses.requirement_notifications_create",
+        "schedule": crontab(hour=7, minute=5),
+    },
     "courses.agency_digest_send": {
         "task": "courses.agency_digest_send",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),

@@ -14,7 +14,11 @@ from courses.services.certificates import (
     certificate_pdf_prepare,
     enrolment_assigned_email_send,
 )
-from courses.services.refreshers import agency_digest_send, refresher_reminders_send
+from courses.services.refreshers import (
+    agency_digest_send,
+    refresher_reminders_send,
+    requirement_notifications_create,
+)
 
 RETRY = {
     "autoretry_for": (smtplib.SMTPException, ConnectionError, TimeoutError),
@@ -47,6 +51,12 @@ def enrolment_assigned_email_send_task(enrolment_id: int) -> bool:
 def refresher_reminders_send_task() -> int:
     """Daily: refresher reminders 30 days before and on expiry (idempotent)."""
     return refresher_reminders_send()
+
+
+@shared_task(name="courses.requirement_notifications_create", soft_time_limit=1800, time_limit=1900)
+def requirement_notifications_create_task() -> int:
+    """Daily: notify learners of required learning due soon or overdue (idempotent)."""
+    return requirement_notifications_create()
 
 
 @shared_task(name="courses.agency_digest_send", **RETRY)

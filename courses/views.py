@@ -7,7 +7,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.selectors import user_is_agency_lead, user_is_partnership_admin
+from accounts.selectors import (
+    notification_newest_unread,
+    user_is_agency_lead,
+    user_is_partnership_admin,
+)
 from courses.forms import ActionPlanForm, AssignForm, CheckAnswerForm, ReflectionForm
 from courses.models import CoursePage, ModulePage
 from courses.selectors.action_plans import (
@@ -99,7 +103,9 @@ def reflect(request, module_id: int, block_id: str):
 @login_required
 @require_GET
 def my_learning_view(request):
-    return render(request, "courses/my_learning.html", my_learning(user=request.user))
+    context = my_learning(user=request.user)
+    context["notification"] = notification_newest_unread(user=request.user)
+    return render(request, "courses/my_learning.html", context)
 
 
 @login_required

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "accounts.context_processors.roles",
+                "accounts.context_processors.notifications",
             ],
         },
     },
@@ -238,6 +239,7 @@ REQUIRED_LEARNING_PROVIDERS = [
 # "Download your data": callables taking user=... and returning a dict of sections. Each app
 # appends its own (accounts.services.user_data_export merges them).
 PERSONAL_DATA_EXPORTERS = [
+    "accounts.selectors.personal_data_for_user",
     "learning.selectors.personal_data_for_user",
     "courses.selectors.records.personal_data_for_user",
     "events.selectors.personal_data_for_user",
@@ -261,6 +263,7 @@ RETENTION = {
     "deliveries_sent": env_int("RETENTION_DELIVERIES_SENT_DAYS", 90),
     "client_statements": env_int("RETENTION_CLIENT_STATEMENTS_DAYS", 2 * 365),
     "problem_report_reporters": env_int("RETENTION_PROBLEM_REPORT_REPORTERS_DAYS", 365),
+    "read_notifications": env_int("RETENTION_READ_NOTIFICATIONS_DAYS", 365),
 }
 
 LANGUAGE_CODE = "en-gb"

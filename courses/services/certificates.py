@@ -8,6 +8,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from accounts.models import NotificationKind
+from accounts.services import notification_create
 from courses.models import Certificate, Completion
 
 
@@ -24,6 +26,13 @@ def certificate_issue(*, completion: Completion) -> Certificate:
         course_title=course.title,
         cpd_minutes=course.cpd_minutes,
         issued_at=completion.completed_at,
+    )
+    notification_create(
+        user=user,
+        kind=NotificationKind.CERTIFICATE_READY,
+        text=f"Your certificate for {course.title} is ready to download",
+        url=reverse("courses:my_learning"),
+        key=f"certificate:{certificate.pk}",
     )
     from courses.tasks import certificate_email_send_task, certificate_pdf_prepare_task
 

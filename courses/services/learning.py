@@ -8,7 +8,10 @@ from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
+from django.utils.timezone import localtime
 
+from accounts.models import NotificationKind
+from accounts.services import notification_create
 from courses.models import (
     CheckAnswer,
     Completion,
@@ -116,6 +119,14 @@ def enrolments_assign(
             if existing is None:
                 transaction.on_commit(
                     partial(enrolment_assigned_email_send_task.delay, enrolment.pk), robust=True
+                )
+                due = f", due by {localtime(due_at):%-d %B %Y}" if due_at else ""
+                notification_create(
+                    user=learner,
+                    kind=NotificationKind.ASSIGNED,
+                    text=f"{course.title} has been assigned to you{due}",
+                    url=course.url or "",
+                    key=f"assigned:{enrolment.pk}",
                 )
         enrolments.append(enrolment)
     return enrolments

@@ -1,4 +1,5 @@
-"""Refresher reminders to learners and the weekly overdue digest to agency leads."""
+"""Refresher reminders and due-soon/overdue notifications to learners, and the weekly overdue
+digest to agency leads."""
 
 from datetime import datetime, timedelta
 
@@ -8,10 +9,15 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Agency
+from accounts.models import Agency, MembershipStatus, NotificationKind, User
 from accounts.roles import Role
-from courses.models import Completion, RefresherNotice, RefresherNoticeKind
-from courses.selectors.requirements import REFRESHER_WARNING_DAYS, agency_overdue_staff
+from accounts.services import notification_create
+from courses.models import Completion, RefresherNotice, RefresherNoticeKind, RequiredLearning
+from courses.selectors.requirements import (
+    REFRESHER_WARNING_DAYS,
+    agency_overdue_staff,
+    requirements_for_user,
+)
 
 
 def _latest_per_course(completions):
@@ -96,3 +102,33 @@ def agency_digest_send(*, at: datetime | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def requirement_notifications_create(*, at: datetime | None = None) -> int:
+    """Notify learners of required learning due within 30 days, and again once it is overdue;
+    idempotent (one notification per course, due date and kind). Returns how many were new."""
+    at = at or timezone.now()
+    soon = at + timedelta(days=REFRESHER_WARNING_DAYS)
+    rules = list(RequiredLearning.objects.select_related("course").prefetch_related("job_roles"))
+    created = 0
+    learners = User.objects.filter(
+        is_active=True, membership_status=MembershipStatus.APPROVED, agency__isnull=False
+    ).select_related("agency")
+    for learner in learners:
+        for requirement in requirements_for_user(user=learner, at=at, rules=rules):
+            if requirement.status == "overdue":
+                kind, text = NotificationKind.OVERDUE, "is overdue: it was due by"
+            elif requirement.status == "due" and requirement.due <= soon:
+                kind, text = NotificationKind.DUE_SOON, "is due by"
+            else:
+                continue
+            due = timezone.localtime(requirement.due)
+            _notification, new = notification_create(
+                user=learner,
+                kind=kind,
+                text=f"{requirement.course.title} {text} {due:%-d %B %Y}",
+                url=requirement.course.url or "",
+                key=f"{kind}:{requirement.course.pk}:{due:%Y-%m-%d}",
+            )
+            created += new
+    return created

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from courses.models import Certificate
+from courses.services.learning import enrolments_assign
 from tests.accounts.factories import UserFactory
 from tests.courses.factories import CoursePageFactory, ModulePageFactory, check, markdown, section
 from tests.reports.factories import course_with_modules, enrol, module_done
@@ -95,3 +97,24 @@ def test_learner_sees_percent_complete_and_module_statuses(
         "Not yet started",
     ]
     assert_accessible(page)
+
+
+def test_learner_is_told_of_an_assignment_and_reads_it(live_url, signed_in_page, assert_accessible):
+    lead = UserFactory(roles=[Role.AGENCY_LEAD])
+    learner = UserFactory(agency=lead.agency)
+    course, _ = course_with_modules(modules=1, title="Roma cultural competence")
+    enrolments_assign(course=course, learners=[learner], assigned_by=lead)
+    page = signed_in_page(learner)
+
+    page.goto(f"{live_url}/courses/my/")
+    banner = page.get_by_role("region", name="Important")
+    expect(banner).to_contain_text("Roma cultural competence has been assigned to you")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Notifications (1 unread)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    expect(page.locator(".govuk-tag", has_text="New")).to_be_visible()
+    assert_accessible(page)
+    page.reload()
+    expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="New")).to_have_count(0)

@@ -177,7 +177,11 @@ def test_retention_erases_unconfirmed_and_long_inactive_accounts(settings):
 
     result = accounts_retention_apply(now=now)
 
-    assert result == {"unconfirmed_accounts_erased": 1, "inactive_accounts_erased": 1}
+    assert result == {
+        "unconfirmed_accounts_erased": 1,
+        "inactive_accounts_erased": 1,
+        "read_notifications_deleted": 0,
+    }
     left = set(User.objects.values_list("pk", flat=True))
     assert {confirmed.pk, recent.pk, active.pk} <= left
     assert not {unconfirmed.pk, idle.pk} & left
