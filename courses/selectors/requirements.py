@@ -28,6 +28,10 @@ class Requirement:
     completion: Completion | None
     status: str  # "complete", "refresher_due", "overdue", "due"
 
+    @property
+    def title(self) -> str:
+        return self.course.title
+
 
 def requirements_for_user(*, user, at: datetime | None = None, rules=None) -> list[Requirement]:
     """The courses the user's sector and job role require, with due dates and status."""
@@ -117,12 +121,21 @@ def my_learning(*, user, at: datetime | None = None) -> dict:
 
 
 def agency_overdue_staff(*, agency, at: datetime | None = None) -> list[tuple]:
-    """(member, requirement) pairs for an agency's staff who are overdue or need a refresher."""
+    """(member, requirement) pairs for an agency's staff who are overdue or need a refresher:
+    required courses (a Requirement) and required learning other apps own, such as training
+    events (a learning.selectors.RequirementStanding); both have ``title``, ``status``, ``due``."""
     at = at or timezone.now()
     rules = list(RequiredLearning.objects.select_related("course").prefetch_related("job_roles"))
+    members = agency.members.filter(is_active=True).select_related("agency")
+    other: dict[int, list] = {}
+    for standing in requirement_standings(users=members, at=at):
+        other.setdefault(standing.user_id, []).append(standing)
     rows = []
-    for member in agency.members.filter(is_active=True).select_related("agency"):
-        for requirement in requirements_for_user(user=member, at=at, rules=rules):
+    for member in members:
+        for requirement in [
+            *requirements_for_user(user=member, at=at, rules=rules),
+            *other.get(member.pk, []),
+        ]:
             if requirement.status in ("overdue", "refresher_due"):
                 rows.append((member, requirement))
     return rows

@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from accounts.models import Sector
 from accounts.roles import Role
 from courses.selectors.requirements import my_learning
+from courses.services.refreshers import agency_digest_send
 from events.models import EventRequirement
 from events.selectors import event_requirement_standings
 from events.services.attendance import register_mark
@@ -20,6 +21,8 @@ from tests.events.requirement_world import NOW, requirement_world
 from tests.reports.factories import when
 
 pytestmark = pytest.mark.django_db
+
+TITLE = "One of: Missing children across agencies; Reflective supervision (every 36 months)"
 
 
 @pytest.fixture
@@ -124,3 +127,18 @@ def test_the_trainers_register_meets_the_requirement(world):
 
     assert standing.status == "complete"
     assert standing.met_at == session.starts_at
+
+
+def test_the_leads_overdue_digest_names_required_events_missed_or_lapsed(world, mailoutbox):
+    w = world
+    lead = UserFactory(agency=w.police, roles=[Role.AGENCY_LEAD], email="lead@police.example")
+
+    with time_machine.travel(NOW, tick=False):
+        assert agency_digest_send() == 1
+
+    [mail] = [m for m in mailoutbox if m.to == [lead.email]]
+    lines = {line for line in mail.body.splitlines() if TITLE in line}
+    names = {line.split(":")[0].lstrip("- ") for line in lines}
+    # Baker never went and Evans did not attend (overdue); Davies went over 36 months ago.
+    assert names == {"Sam Baker", "Sam Evans", "Sam Davies"}
+    assert any("refresher due" in line for line in lines if "Davies" in line)
