@@ -76,7 +76,17 @@ def test_page_shows_a_card_per_reference_with_links_denominators_and_no_keys(cli
     html = client.get(reverse("reports:traceability")).content.decode()
     soup = BeautifulSoup(html, "html.parser")
     cards = soup.select(".govuk-summary-card")
-    assert len(cards) == 2 and not soup.select("main table")
+    assert len(cards) == 2
+    # One short overview table (two columns, a row per reference linking to its card), not
+    # the old 12-column matrix.
+    (overview,) = soup.select("main table")
+    rows = overview.select("tbody tr")
+    assert [row.a["href"] for row in rows] == [f"#{card['id']}" for card in cards]
+    assert [" ".join(row.td.get_text(" ").split()) for row in rows] == [
+        "5 of 30 (17%)",
+        "Fewer than 5",
+    ]
+    assert len(overview.select("thead th")) == 2
     lp1 = " ".join(cards[0].get_text(" ").split())
     assert "5 of 30 staff, 17%" in lp1 and "5 of 11 registered learners, 45%" in lp1
     links = {a.get_text(strip=True): a["href"] for a in cards[0].select("a")}
