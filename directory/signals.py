@@ -4,7 +4,8 @@ Registered in DirectoryConfig.ready(). The directory's indexed models set
 ``search_auto_update = False`` so that these handlers, not Wagtail's, index them: each calls one
 idempotent refresh, so every write path (admin, import, factories, shell) stays searchable
 without remembering to reindex. Inside ``search_index_deferred()`` (the importer) the rows are
-collected and refreshed once, in bulk, at the end instead.
+collected instead: the stored search document is refreshed once at the end, Wagtail's search
+and reference indexes by tasks queued on commit (``import_indexes_refresh_on_commit``).
 """
 
 from django.db import transaction

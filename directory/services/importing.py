@@ -48,7 +48,10 @@ from directory.models import (
 from directory.models.validators import language_code_iso639_3, language_name
 from directory.selectors import PostcodeError, postcode_point
 from directory.selectors.oruk import CONFIDENTIAL_NAME, free_cost_option_id
-from directory.services.search_document import search_index_deferred
+from directory.services.search_document import (
+    import_indexes_refresh_on_commit,
+    search_index_deferred,
+)
 from directory.services.sources import KINDS, BadNumber, SourceBatch
 
 logger = logging.getLogger(__name__)
@@ -805,7 +808,7 @@ def directory_import(
     """
     report = ImportReport(dry_run=dry_run)
     importer = _Importer(report, progress or (lambda n: None))
-    with search_index_deferred(), transaction.atomic():
+    with search_index_deferred() as stale, transaction.atomic():
         for kind in KINDS:
             for batch in (b for b in batches if b.kind == kind):
                 for start in range(0, len(batch.records), PAGE):
@@ -817,6 +820,10 @@ def directory_import(
                     )
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Wagtail's search index (the admin's search) and reference index (usage) are
+            # rebuilt by a task after commit; the public search reads neither.
+            import_indexes_refresh_on_commit(pending=stale)
     return report
 
 

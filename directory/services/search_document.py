@@ -10,6 +10,7 @@ areas (C). SQLite keeps Wagtail's FTS5 backend, which this module leaves alone.
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Prefetch
@@ -18,7 +19,15 @@ from wagtail.models import ReferenceIndex
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from directory.models import SEARCH_CONFIG, Attribute, Service, TaxonomyTerm
+from directory.models import (
+    SEARCH_CONFIG,
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
 INDEX_CHUNK = 500
 
@@ -88,30 +97,75 @@ def search_document_touched(*, service_ids: Iterable) -> None:
         pending.update(str(pk) for pk in service_ids)
 
 
-# Rows an import touched, by model, indexed in bulk at its end (None outside such a block).
+# Rows an import touched, by model, indexed in bulk after it commits (None outside such a block).
 _index_pending: ContextVar[dict | None] = ContextVar("directory_search_index", default=None)
 
 
 @contextmanager
-def search_index_deferred() -> Iterator[None]:
-    """Refresh the search document, Wagtail's search index and its reference index once, at
-    the end, for everything saved inside the block; used around a whole import.
+def search_index_deferred() -> Iterator[dict]:
+    """Around a whole import: refresh the stored search document once, at the end, and collect
+    the rows whose Wagtail search index and reference index entries the block made stale.
 
-    Wagtail updates its reference index on every save of a tracked model (one task each);
-    ``disable_reference_index_auto_update`` is Wagtail's own switch for bulk writes, and the
-    services written are re-indexed once here instead.
+    Yields those rows ({model: ids}); the import hands them to
+    ``import_indexes_refresh_on_commit``, so the two Wagtail indexes are rebuilt by a task
+    after the import commits, not while the editor waits. Wagtail updates its reference index
+    on every save of a tracked model; ``disable_reference_index_auto_update`` is Wagtail's own
+    switch for bulk writes.
     """
     pending: dict = {}
     token = _index_pending.set(pending)
     try:
         with disable_reference_index_auto_update(), search_document_refresh_deferred():
-            yield
+            yield pending
     finally:
         _index_pending.reset(token)
-    for model, pks in pending.items():
-        search_index_refresh(model=model, pks=pks)
-    for model in (Service, TaxonomyTerm):
-        reference_index_refresh(model=model, pks=pending.get(model, ()))
+
+
+# The models an import re-indexes after commit, by the name its task carries.
+INDEXED = {
+    "service": Service,
+    "organization": Organization,
+    "location": Location,
+    "taxonomy": Taxonomy,
+    "term": TaxonomyTerm,
+}
+# Wagtail's reference index records what these point at (terms, organisations, locations).
+_REFERENCING = (Service, TaxonomyTerm)
+
+
+def import_indexes_refresh_on_commit(*, pending: dict) -> int:
+    """When the current transaction commits, queue ``directory.import_indexes_refresh`` for
+    these rows ({model: ids}): one task per INDEX_CHUNK ids of a model, so 5,000 services are
+    ten short tasks. Nothing is queued if the transaction rolls back. Returns the tasks queued.
+
+    With Celery eager (the embedded default) the tasks run at commit, in the importing process.
+    """
+    from directory.tasks import import_indexes_refresh_task
+
+    queued = 0
+    for kind, model in INDEXED.items():
+        ids = sorted({str(pk) for pk in pending.get(model, ())})
+        for start in range(0, len(ids), INDEX_CHUNK):
+            chunk = ids[start : start + INDEX_CHUNK]
+            # Robust: the import is committed whatever happens here; a failed refresh is
+            # logged and a rerun of the task (or the import) repairs it.
+            transaction.on_commit(
+                partial(import_indexes_refresh_task.delay, kind, chunk), robust=True
+            )
+            queued += 1
+    return queued
+
+
+def import_indexes_refresh(*, kind: str, ids: Iterable) -> int:
+    """Re-add these rows to Wagtail's search index and, for services and terms, rebuild their
+    reference index entries. Re-reads the rows (deleted ones are skipped); idempotent, in
+    chunks. Returns the number of ids given."""
+    model = INDEXED[kind]
+    ids = list(ids)
+    search_index_refresh(model=model, pks=ids)
+    if model in _REFERENCING:
+        reference_index_refresh(model=model, pks=ids)
+    return len(ids)
 
 
 def reference_index_refresh(*, model, pks: Iterable) -> None:

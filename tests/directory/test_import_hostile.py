@@ -8,6 +8,7 @@ import copy
 import json
 import re
 import uuid
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -382,16 +383,63 @@ def test_a_phone_with_languages_keeps_them(tmp_path, terms):
 # Indexes after an import ---------------------------------------------------------------------
 
 
-def test_an_import_leaves_wagtail_search_and_reference_indexes_current(tmp_path, terms):
+def _indexed(service: Service) -> tuple[bool, bool]:
+    """(in Wagtail's search index, in its reference index as using its category)."""
     from wagtail.models import ReferenceIndex
     from wagtail.search.backends import get_search_backend
 
-    load(write(tmp_path, [service_record()]))
-    service = Service.objects.get()
     found = get_search_backend().search("Romani interpreting", Service.objects.all())
-    assert [s.pk for s in found] == [service.pk]
     term = service.attributes.get().taxonomy_term
-    assert ReferenceIndex.get_references_to(term).filter(object_id=str(service.pk)).exists()
+    used = ReferenceIndex.get_references_to(term).filter(object_id=str(service.pk)).exists()
+    return [s.pk for s in found] == [service.pk], used
+
+
+def _queued(callbacks) -> list[tuple[str, int]]:
+    """The index tasks queued on commit: (kind, number of ids)."""
+    return [(c.args[0], len(c.args[1])) for c in callbacks if isinstance(c, partial)]
+
+
+def test_an_import_leaves_wagtail_search_and_reference_indexes_current_after_commit(
+    tmp_path, terms, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        load(write(tmp_path, [service_record()]))
+    # A task for the service, its organisation and its location (Celery eager in tests).
+    assert _queued(callbacks) == [("service", 1), ("organization", 1), ("location", 1)]
+    assert _indexed(Service.objects.get()) == (True, True)
+
+
+def test_the_import_itself_leaves_the_wagtail_indexes_to_its_task(
+    tmp_path, terms, django_capture_on_commit_callbacks
+):
+    from directory.tasks import import_indexes_refresh_task
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        load(write(tmp_path, [service_record()]))
+    service = Service.objects.get()
+    assert _indexed(service) == (False, False)
+    assert _queued(callbacks)[0] == ("service", 1)
+    # What the worker runs: the task re-reads the ids it is given; twice changes nothing.
+    for _ in range(2):
+        assert import_indexes_refresh_task.apply(args=["service", [str(service.pk)]]).get() == 1
+    assert _indexed(service) == (True, True)
+
+
+def test_a_dry_run_queues_no_index_task(tmp_path, terms, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        path = write(tmp_path, [service_record()])
+        directory_import(batches=source_read(location=str(path)), dry_run=True)
+    assert _queued(callbacks) == [] and not Service.objects.exists()
+
+
+def test_a_large_import_queues_a_task_per_chunk(django_capture_on_commit_callbacks):
+    from directory.services.search_document import INDEX_CHUNK, import_indexes_refresh_on_commit
+
+    ids = [str(uuid.uuid4()) for _ in range(5000)]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queued = import_indexes_refresh_on_commit(pending={Service: set(ids)})
+    assert queued == len(callbacks) == 5000 // INDEX_CHUNK
+    assert sorted(i for c in callbacks for i in c.args[1]) == sorted(ids)
 
 
 def test_an_edit_outside_an_import_is_indexed_at_once(terms):
