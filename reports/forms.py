@@ -139,3 +139,10 @@ class FollowUpForm(forms.Form):
         label="Give an example (optional; do not name children or families)",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+    def __init__(self, *args, subject: str = "course", **kwargs):
+        super().__init__(*args, **kwargs)
+        if subject == "event":
+            self.fields[
+                "practice_changed"
+            ].label = "Has your practice changed since you attended the event?"

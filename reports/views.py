@@ -285,7 +285,8 @@ def follow_up(request, token):
         evaluation__user=request.user,
     )
     initial = {"practice_changed": item.practice_changed, "example": item.example}
-    form = FollowUpForm(request.POST or None, initial=initial)
+    subject = "event" if item.evaluation.event_completion_id else "course"
+    form = FollowUpForm(request.POST or None, initial=initial, subject=subject)
     if request.method == "POST" and form.is_valid():
         follow_up_answer(
             follow_up=item,

@@ -140,6 +140,18 @@ def test_the_follow_up_is_emailed_once_8_to_12_weeks_after_the_event(session, ma
     assert reverse("reports:follow_up", args=[follow_up.token]) in mail.body
 
 
+def test_the_follow_up_page_asks_about_the_event_not_a_course(client, session):
+    person = UserFactory()
+    [booking] = attend(session, [person])
+    evaluation = _evaluate(booking)
+    follow_ups_send(at=evaluation.submitted_at + timedelta(weeks=9))
+    follow_up = FollowUp.objects.get(evaluation=evaluation)
+    client.force_login(person)
+    page = client.get(reverse("reports:follow_up", args=[follow_up.token])).content.decode()
+    assert "since you attended the event?" in page
+    assert "since you completed the course" not in page
+
+
 def test_evaluation_figures_include_events_with_small_numbers_suppressed(session):
     police = AgencyFactory(sector=Sector.POLICE)
     health = AgencyFactory(sector=Sector.HEALTH)
