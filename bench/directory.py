@@ -13,8 +13,9 @@ Run with ``.venv/bin/python bench/directory.py`` (``make bench`` runs every scri
    (middleware, form, selector, template) for realistic practitioner queries, some with filters
    (language, age, free and phone, postcode within N miles, category); the selector alone; and
    the reference.
-5. Reference, same run, same rows: hand-written SQL for what the page shows, with
-   ``websearch_to_tsquery`` on the stored search document's GIN index, the same filters and
+5. Reference, same run, same rows: hand-written SQL for what the page shows, with the page's
+   parsed words (each with the synonyms editors keep, as ``plainto_tsquery``/``phraseto_tsquery``
+   joined by ``||`` and ``&&``) on the stored search document's GIN index, the same filters and
    order, the total as ``COUNT(*) OVER ()`` and the 20 cards (organisation, languages, phone,
    distance). The previous reference (a separate narrow table of name, organisation and
    description, text queries only, no cards) is printed too, for comparison with older runs.
@@ -297,6 +298,13 @@ LOCATIONS = (
 )
 
 
+# An exact name first, then a name holding the first word, then the rest (the page's order).
+NAME_RANK = (
+    "CASE WHEN upper(s.name) = upper(%(exact)s) THEN 2"
+    " WHEN upper(s.name) LIKE upper(%(first)s) THEN 1 ELSE 0 END"
+)
+
+
 def reference_query(params: dict) -> tuple[str, dict]:
     """Hand-written SQL for what the page shows: the first 20 cards (in the page's order, with
     organisation, languages, first phone, demo flag, distance) and the total. One statement:
@@ -310,9 +318,28 @@ def reference_query(params: dict) -> tuple[str, dict]:
     text = params.get("q", "")
     distance = "NULL::float"
     if text:
-        args["q"] = text
-        tables.append("websearch_to_tsquery('english', %(q)s) AS query")
+        # The words the page searches for: each word or "phrase" with its editors' synonyms
+        # (any one of them), all required, -words excluded (directory.selectors.search_text).
+        from directory.selectors.search_text import text_query_parse
+
+        parsed = text_query_parse(text=text)
+        terms = []
+
+        def tsquery(term: str) -> str:
+            args[f"t{len(terms)}"] = term
+            terms.append(term)
+            kind = "phraseto_tsquery" if " " in term else "plainto_tsquery"
+            return f"{kind}('english', %(t{len(terms) - 1})s)"
+
+        groups = ["(" + " || ".join(map(tsquery, alts)) + ")" for alts in parsed.required]
+        groups += [f"!!{tsquery(term)}" for term in parsed.excluded]
+        tables.append(f"(SELECT {' && '.join(groups)} AS query) AS parsed")
         conds.append("s.search_document @@ query")
+        first = parsed.required[0][0] if parsed.required else "\x00"
+        args["exact"] = parsed.text.strip('"')
+        args["first"] = (
+            "%" + first.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
     if "age" in params:
         args["age"] = int(params["age"])
         conds.append("(s.minimum_age IS NULL OR s.minimum_age <= %(age)s)")
@@ -350,7 +377,7 @@ def reference_query(params: dict) -> tuple[str, dict]:
                 f" AND {HAVERSINE} <= %(miles)s)"
             )
     if text:
-        order = "exact DESC, rank DESC, id"
+        order = "name_rank DESC, rank DESC, sort_name, id"
     elif "postcode" in params:
         order = "distance ASC NULLS LAST, sort_name, id"
     else:
@@ -360,7 +387,7 @@ def reference_query(params: dict) -> tuple[str, dict]:
     WITH page AS (
         SELECT s.id, s.name AS sort_name, {distance} AS distance,
                {"ts_rank(s.search_document, query)" if text else "0"} AS rank,
-               {"upper(s.name) = upper(%(q)s)" if text else "false"} AS exact,
+               {NAME_RANK if text else "0"} AS name_rank,
                count(*) OVER () AS total
         FROM {", ".join(tables)}
         WHERE {where}
